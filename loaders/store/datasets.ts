@@ -20,9 +20,26 @@ export const runs = defineDataset({
   ]
 });
 
+/** One row per kind of problem an import met (bad records, dropped entries, truncation), with where it first happened. */
+export const importDiagnostics = defineDataset({
+  name: "import_diagnostics",
+  doc: "problems met while importing a file: counted per kind, with the first place each occurred",
+  columns: [
+    {name: "source_file", type: "VARCHAR", doc: "the file imported (as given on the command line)"},
+    {name: "format", type: "VARCHAR", doc: "the format it was read as (triton-trace, perf-analyzer-csv, tflite-profile, ...)"},
+    {name: "severity", type: "VARCHAR", doc: "info, warning or error"},
+    {name: "code", type: "VARCHAR", doc: "a stable name for the kind of problem, e.g. truncated_entry"},
+    {name: "message", type: "VARCHAR", doc: "what happened and what to do, for people"},
+    {name: "count", type: "BIGINT", doc: "how many times it happened in the file"},
+    {name: "first_line", type: "BIGINT", nullable: true, doc: "1-based line of the first occurrence, where lines apply"},
+    {name: "first_offset", type: "BIGINT", nullable: true, doc: "byte offset of the first occurrence, where known"}
+  ]
+});
+
 /** All datasets, by name. Later modules add theirs here so the reader can create a view for each. */
 export const DATASETS: Record<string, Dataset> = {
-  runs
+  runs,
+  import_diagnostics: importDiagnostics
 };
 
 export function dataset(name: string): Dataset {
