@@ -36,10 +36,53 @@ export const importDiagnostics = defineDataset({
   ]
 });
 
+/**
+ * Operator-level profiles: one row per node (operator, fused kernel, TensorRT layer, delegate op or GPU
+ * kernel) per inference run, from ONNX Runtime profiles (local or imported), TFLite benchmark_model
+ * op profiling and trtexec --exportProfile. Rows with scope 'node' partition a run's operator time;
+ * the other scopes refine time already counted in a 'node' row. See loaders/ops/ for analyses (top-k).
+ */
+export const opProfiles = defineDataset({
+  name: "op_profiles",
+  doc: "per-operator time: one row per node (kernel, layer) per inference run, local or imported",
+  columns: [
+    {name: "model", type: "VARCHAR", doc: "model name, as given with --model (or by the local collector)"},
+    {name: "runtime", type: "VARCHAR", doc: "inference runtime: onnxruntime, tflite, tensorrt, ... (as given with --runtime)"},
+    {name: "device", type: "VARCHAR", doc: "device the profile was taken on (as given with --device), e.g. jetson-nano, pixel4, this-host"},
+    {name: "opt_level", type: "VARCHAR", nullable: true, doc: "graph optimization level or precision the profile was taken with (ORT: disabled/basic/extended/all), when known"},
+    {name: "source", type: "VARCHAR", doc: "'local' (collected by inferscope on this host) or 'imported' (a file brought from elsewhere)"},
+    {name: "source_file", type: "VARCHAR", doc: "the profile file the row was read from"},
+    {name: "format", type: "VARCHAR", doc: "the file format: ort-profile, tflite-profile (text or csv), trtexec-profile"},
+    {name: "run_index", type: "INTEGER", nullable: true, doc: "0-based index of the inference run in the file (ORT: the enclosing model_run event); null for tables the tool averaged over runs"},
+    {name: "runs_averaged", type: "INTEGER", nullable: true, doc: "for averaged tables, how many runs the tool averaged (TFLite 'Timings count=', trtexec 'count'); null for per-run rows"},
+    {name: "scope", type: "VARCHAR", doc: "'node': a top-level node whose times add up to the run's operator time; 'delegate_op': an op inside a TFLite delegate kernel ('Delegate internal' table); 'subgraph_op': a node of a TFLite control-flow subgraph; 'gpu_kernel': a GPU kernel or memcpy an ORT node launched. Only 'node' rows are summed for shares"},
+    {name: "parent_node", type: "VARCHAR", nullable: true, doc: "for rows nested in another row (gpu_kernel), the node_name of that row; null otherwise or when the tool does not say"},
+    {name: "node_index", type: "INTEGER", nullable: true, doc: "the node's position as the tool numbers it: ORT node_index, TFLite node index (the ':N' suffix of the name), trtexec layer position in the profile"},
+    {name: "node_name", type: "VARCHAR", doc: "the node as the tool names it: ORT node name (event name without _kernel_time), TFLite '[outputs]:index', TensorRT layer name (fused layers joined with ' + '), CUDA kernel name"},
+    {name: "op_type", type: "VARCHAR", doc: "operator type used for grouping: ORT op_name (Conv, FusedConv), TFLite node type (CONV_2D, DEPTHWISE_CONV_2D, delegate op names), TensorRT layer name reduced to its op types (e.g. 'Conv2D+Relu6', 'Conv+Relu', 'Reformat')"},
+    {name: "kernel", type: "VARCHAR", doc: "the implementation as the runtime names it: ORT op_name or CUDA kernel name, TFLite node type with its description (CONV_2D, TfLiteXNNPackDelegate), TensorRT layer type from --exportLayerInfo (CaskConvolution, Reformat, ...) or else the fused layer name"},
+    {name: "provider", type: "VARCHAR", nullable: true, doc: "ORT execution provider (CPUExecutionProvider, CUDAExecutionProvider, ...); null for other runtimes"},
+    {name: "fused_domain", type: "VARCHAR", nullable: true, doc: "domain of a fused op (com.microsoft, com.microsoft.nchwc), when the optimized graph was joined in; null otherwise"},
+    {name: "fused_activation", type: "VARCHAR", nullable: true, doc: "activation fused into the node (Relu, Relu6, Clip, ...): ORT from the optimized graph, TensorRT from layer info or the fused layer name; null when none or unknown"},
+    {name: "duration_us", type: "DOUBLE", doc: "time of one execution in microseconds; the mean when the node ran several times in the run, or the tool's average for averaged tables. ORT GPU nodes: the summed time of their GPU kernels"},
+    {name: "host_duration_us", type: "DOUBLE", nullable: true, doc: "ORT GPU nodes only: the host-side time of the node event (kernel launch), which duration_us replaces"},
+    {name: "median_us", type: "DOUBLE", nullable: true, doc: "median time of one execution in microseconds, where the tool reports it (trtexec medianMs)"},
+    {name: "executions", type: "INTEGER", doc: "how many times the node ran in the run (TFLite 'times called'); 0 for TensorRT layers that recorded no time"},
+    {name: "share_pct", type: "DOUBLE", nullable: true, doc: "the node's share of total time in percent, as the tool printed it (TFLite %, trtexec percentage); null when the tool gives none"},
+    {name: "input_shapes", type: "VARCHAR", nullable: true, doc: "JSON array of the inputs as [{\"dtype\",\"shape\"}] (ORT input_type_shape, TensorRT layer info Inputs); null when the tool gives none"},
+    {name: "output_shapes", type: "VARCHAR", nullable: true, doc: "JSON array of the outputs, same layout as input_shapes"},
+    {name: "activation_bytes", type: "BIGINT", nullable: true, doc: "bytes of the node's input activations (ORT activation_size)"},
+    {name: "parameter_bytes", type: "BIGINT", nullable: true, doc: "bytes of the node's weights (ORT parameter_size; TensorRT layer info weight and bias counts times their type size)"},
+    {name: "output_bytes", type: "BIGINT", nullable: true, doc: "bytes of the node's outputs (ORT output_size)"},
+    {name: "start_us", type: "DOUBLE", nullable: true, doc: "when the node started, in microseconds from the start of its run (ORT: from model_run; TFLite [start] column, averaged); null when unknown. For waterfalls"}
+  ]
+});
+
 /** All datasets, by name. Later modules add theirs here so the reader can create a view for each. */
 export const DATASETS: Record<string, Dataset> = {
   runs,
-  import_diagnostics: importDiagnostics
+  import_diagnostics: importDiagnostics,
+  op_profiles: opProfiles
 };
 
 export function dataset(name: string): Dataset {

@@ -2,7 +2,9 @@
 // temporary name beside the target and renamed over it only once complete, so a failed or
 // interrupted write never leaves a half-written file nor replaces the last good one.
 
-import {DuckDBInstance, DuckDBTimestampValue, type DuckDBAppender} from "@duckdb/node-api";
+import {DOUBLE, DuckDBInstance, DuckDBTimestampValue, LIST, type DuckDBAppender} from "@duckdb/node-api";
+
+const DOUBLE_LIST = LIST(DOUBLE);
 import {mkdir, rename, rm} from "node:fs/promises";
 import {dirname, basename, join} from "node:path";
 import {quoteIdent, type Column} from "./schema.ts";
@@ -53,7 +55,7 @@ function appendValue(appender: DuckDBAppender, column: Column, value: unknown, r
       return;
     case "DOUBLE[]":
       if (!Array.isArray(value) || value.some((v) => typeof v !== "number")) bad();
-      appender.appendList(value as number[]);
+      appender.appendList(value as number[], DOUBLE_LIST);
       return;
   }
 }

@@ -44,17 +44,18 @@ export function bindTemplate(strings, values) {
 }
 
 export class Database {
-  constructor(db, conn) {
-    this._db = db;
+  /** @param conn a DuckDB-wasm connection (async in the browser; the blocking one works too, for tests) */
+  constructor(conn) {
     this._conn = conn;
     this.sql = this.sql.bind(this);
+    this.rows = this.rows.bind(this);
   }
 
   /** Start DuckDB and register each named Arrow IPC buffer (or promise of one) as a table. */
   static async of(tables = {}) {
     const db = await instance();
     const conn = await db.connect();
-    const database = new Database(db, conn);
+    const database = new Database(conn);
     for (const [name, bytes] of Object.entries(tables)) await database.registerArrow(name, await bytes);
     return database;
   }
