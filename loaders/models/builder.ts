@@ -136,9 +136,14 @@ export class GraphBuilder {
     return this.conv(x, name, {...o, filters: c, group: c});
   }
 
-  bn(x: string, name: string, epsilon = 1e-3): string {
+  /**
+   * BatchNormalization. With `scale: false` (Keras' BatchNormalization(scale=False)) there is no gamma:
+   * ONNX still needs a scale input, so it gets a constant of ones shared by all layers of that width.
+   */
+  bn(x: string, name: string, epsilon = 1e-3, {scale = true}: {scale?: boolean} = {}): string {
     const c = this.channels(x);
-    const inputs = [x, this.weight(`${name}.scale`, [c], "bn_scale"), this.weight(`${name}.bias`, [c], "bn_bias"), this.weight(`${name}.mean`, [c], "bn_mean"), this.weight(`${name}.var`, [c], "bn_var")];
+    const gamma = scale ? this.weight(`${name}.scale`, [c], "bn_scale") : this.constant(`ones_${c}`, [c], Array(c).fill(1));
+    const inputs = [x, gamma, this.weight(`${name}.bias`, [c], "bn_bias"), this.weight(`${name}.mean`, [c], "bn_mean"), this.weight(`${name}.var`, [c], "bn_var")];
     return this.node("BatchNormalization", inputs, name, {epsilon});
   }
 

@@ -9,7 +9,7 @@
 // Ops with no rule here are reported as uncounted, never silently taken as zero.
 
 import {elementCount, type NodeView} from "./onnx.ts";
-import {attrInt, attrInts, ShapeError, type Value} from "./shapes.ts";
+import {attrInt, attrInts, DOMAIN_ALIASES, ShapeError, type Value} from "./shapes.ts";
 
 export interface Cost {
   macs: number;
@@ -104,15 +104,16 @@ export const COST_RULES: Record<string, CostRule> = {
   ...Object.fromEntries(FREE_OPS.map((op) => [op, free]))
 };
 
-/** Contrib ops ONNX Runtime writes into optimized models, costed as the standard op they fuse. */
-export const COST_ALIASES: Record<string, string> = {
-  "com.microsoft:FusedConv": "Conv",
-  "com.microsoft:FusedGemm": "Gemm",
-  "com.microsoft:FusedMatMul": "MatMul"
-};
+const FREE = new Set(FREE_OPS);
+
+/** Ops whose cost is zero whatever their shapes (so an unknown shape does not make them uncounted). */
+export function isFree(node: NodeView): boolean {
+  return !node.domain && FREE.has(node.op_type);
+}
 
 export function costRule(node: NodeView): CostRule | undefined {
   if (!node.domain) return COST_RULES[node.op_type];
-  const alias = COST_ALIASES[`${node.domain}:${node.op_type}`];
+  // Contrib ops ONNX Runtime writes into optimized models are costed as the standard op they fuse.
+  const alias = DOMAIN_ALIASES[`${node.domain}:${node.op_type}`];
   return alias ? COST_RULES[alias] : undefined;
 }

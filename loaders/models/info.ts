@@ -2,9 +2,8 @@
 // (shapes.ts) and per-op costs (costs.ts). Ops whose shape or cost is unknown are listed in
 // `uncounted_ops`, with a reason, never silently counted as zero.
 
-import {costRule} from "./costs.ts";
+import {costRule, isFree} from "./costs.ts";
 import {
-  attributeValue,
   DATA_TYPE_NAMES,
   DataType,
   defaultOpset,
@@ -55,6 +54,8 @@ export interface ModelInfo {
   nodes: number;
   /** Per uncounted op type: how many nodes were not counted and the first reason. */
   uncounted: Record<string, {nodes: number; reason: string}>;
+  /** Inferred shape of every tensor whose shape is known, when asked for with `shapes: true`. */
+  tensor_shapes?: Record<string, number[]>;
 }
 
 export interface AnalyzeOptions {
@@ -62,6 +63,8 @@ export interface AnalyzeOptions {
   batch?: number;
   /** File name for error messages. */
   file?: string;
+  /** Also return every tensor's inferred shape (for tests and for joining with profiles). */
+  shapes?: boolean;
 }
 
 /** Input slots that hold shapes, axes, bounds or quantization constants rather than weights. */
@@ -185,7 +188,8 @@ export function analyzeModelProto(model: ModelProto, opts: AnalyzeOptions = {}):
       params += n;
     });
 
-    const inputs = node.inputs.map((name) => (name ? values.get(name) : undefined));
+    // An omitted optional input ("") is undefined; a tensor whose shape is unknown is an empty Value.
+    const inputs = node.inputs.map((name) => (name ? values.get(name) ?? {} : undefined));
     let outputs: (Value | undefined)[] = [];
     let problem: string | undefined;
     try {
@@ -204,6 +208,7 @@ export function analyzeModelProto(model: ModelProto, opts: AnalyzeOptions = {}):
 
     const rule = costRule(node);
     if (!rule) problem = `no cost rule for ${key}`;
+    else if (isFree(node)) problem = undefined; // zero whatever the shapes; consumers of unknown outputs are listed instead
     else if (!problem) {
       try {
         const outs = node.outputs.map((name) => (name ? values.get(name) : undefined));
@@ -239,7 +244,8 @@ export function analyzeModelProto(model: ModelProto, opts: AnalyzeOptions = {}):
     opset,
     batch,
     nodes: nodes.length,
-    uncounted
+    uncounted,
+    ...(opts.shapes ? {tensor_shapes: Object.fromEntries([...values].filter(([, v]) => v.shape).map(([k, v]) => [k, v.shape!]))} : {})
   };
 }
 
@@ -248,4 +254,3 @@ export function infoJson(info: ModelInfo): Pick<ModelInfo, "params" | "flops" | 
   return {params: info.params, flops: info.flops, macs: info.macs, by_op_type: info.by_op_type, uncounted_ops: info.uncounted_ops};
 }
 
-export {attributeValue};

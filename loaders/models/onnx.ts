@@ -35,21 +35,31 @@ export function readModel(bytes: Uint8Array, file = "<bytes>"): ModelProto {
     model = onnx.ModelProto.decode(bytes);
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    const truncated = /index out of range/i.test(message);
+    // Serialisers write fields in number order, so an ONNX file starts with ir_version (field 1, varint: 0x08).
+    // A decode that runs off the end of such a file means it was cut short; anything else is not ONNX.
+    const truncated = bytes[0] === 0x08 && /index out of range/i.test(message);
     const at = /: (\d+) \+ \d+ > \d+/.exec(message);
     throw new InputError(
       file,
       truncated
-        ? `the protobuf ends early (${bytes.length} bytes): the ONNX file is truncated or not an ONNX model`
-        : `not an ONNX model: the bytes are not a valid protobuf ModelProto (${message})`,
-      {offset: at ? Number(at[1]) : undefined, hint: truncated ? "Copy or build the model again; the file looks cut short." : HINT, cause: error}
+        ? `the protobuf ends early (${bytes.length} bytes): the ONNX file is truncated`
+        : `not an ONNX model: the bytes are not a protobuf ModelProto (${describeStart(bytes)})`,
+      {offset: truncated && at ? Number(at[1]) : undefined, hint: truncated ? "Copy or build the model again; the file looks cut short." : HINT, cause: error}
     );
   }
   // Any byte string can decode as *some* protobuf; an ONNX model has an IR version and a graph.
   if (!model.graph || num(model.irVersion) <= 0) {
-    throw new InputError(file, `not an ONNX model: no ${!model.graph ? "graph" : "ir_version"} field found in ${bytes.length} bytes`, {hint: HINT});
+    throw new InputError(file, `not an ONNX model (or cut short): no ${!model.graph ? "graph" : "ir_version"} field found in ${bytes.length} bytes`, {hint: HINT});
   }
   return model;
+}
+
+/** The first bytes, as text when they look like text (a CSV, JSON or HTML page given by mistake). */
+function describeStart(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 24);
+  const printable = head.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
+  if (printable) return `it starts with text: ${JSON.stringify(Buffer.from(head).toString("latin1"))}`;
+  return `it starts with bytes ${Buffer.from(head.subarray(0, 8)).toString("hex")} where an ONNX file starts with 08`;
 }
 
 /** The opset version of the default (ai.onnx) domain. */
