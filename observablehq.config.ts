@@ -12,7 +12,10 @@ export default {
   // An inline icon stops browsers asking the server for /favicon.ico.
   head: `<link rel="icon" href="data:,">`,
   // Pages are listed as they land; the sidebar shows them in this order.
-  pages: [{name: "Overview", path: "/"}],
+  pages: [
+    {name: "Overview", path: "/"},
+    {name: "Benchmarks", path: "/benchmarks"}
+  ],
   footer: "inferscope: measurements from real runs on the machines named on each page.",
   search: false,
   linkify: true,

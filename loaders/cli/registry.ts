@@ -10,6 +10,21 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: CommandEntry[] = [
+  {name: "collect", summary: "the default collection on this machine: benchmark the study's models (what `npm run collect` does)", load: () => import("./commands/collect.ts")},
+  {name: "bench", summary: "benchmark models x runtimes x threads x batch x optimization level; results into the store", load: () => import("./commands/bench.ts")},
+  {name: "import runs", summary: "merge results exported by `inferscope bench --export` on another machine", load: () => import("./commands/import-runs.ts")},
+  {name: "import latency", summary: "import a latency table measured elsewhere (model, runtime, device, latency_ms[, flops])", load: () => import("./commands/import-latency.ts")},
   {name: "host", summary: "print this machine's profile: CPU, memory, OS, runtimes and tools found", load: () => import("./commands/host.ts")},
   {name: "store list", summary: "list the datasets in the store with their row and file counts", load: () => import("./commands/store-list.ts")},
+  {name: "models build", summary: "build zoo models (MobileNet, ResNet, ...) as ONNX files with pseudo-random weights, no downloads", load: () => import("./commands/models-build.ts")},
+  {name: "models info", summary: "count an ONNX model's parameters, MACs and FLOPs per op type", load: () => import("./commands/models-info.ts")},
+  {name: "models list", summary: "list the model zoo with parameters and FLOPs next to published figures", load: () => import("./commands/models-list.ts")},
+  {name: "summary triton", summary: "summarize Triton trace files: per model, mean/p50/p90/p99 of each stage (as trace_summary.py)", load: () => import("./commands/summary-triton.ts")},
+  {name: "import triton", summary: "import Triton trace files into the store: one row per request with every timestamp", load: () => import("./commands/import-triton.ts")},
+  {name: "import perf-analyzer", summary: "import a perf_analyzer CSV (-f) into the store, one row per concurrency or request rate", load: () => import("./commands/import-perf-analyzer.ts")},
+  {name: "import bpftrace", summary: "import a bpftrace network log (tcp_sendmsg/tcp_recvmsg events) into the store", load: () => import("./commands/import-bpftrace.ts")},
+  {name: "import tflite", summary: "import a TFLite benchmark_model op profile (stdout or CSV) into the store, one row per node", load: () => import("./commands/import-tflite.ts")},
+  {name: "import trtexec", summary: "import a trtexec --exportProfile layer profile (+ --exportLayerInfo) into the store", load: () => import("./commands/import-trtexec.ts")},
+  {name: "import ort-profile", summary: "import an ONNX Runtime profile JSON (CPU or GPU providers) into the store, one row per node per run", load: () => import("./commands/import-ort-profile.ts")},
+  {name: "ops top", summary: "print a model's top-k operators: share of operator time and count per run, per runtime/device", load: () => import("./commands/ops-top.ts")},
 ];

@@ -78,9 +78,51 @@ export const opProfiles = defineDataset({
   ]
 });
 
+/**
+ * One row per benchmark configuration (model x runtime x threads x batch x optimization level):
+ * every timed sample plus summary statistics. Local runs come from `inferscope bench`; rows from
+ * other machines come in through `inferscope import runs` (with their own host columns) or
+ * `inferscope import latency` (imported = true, summary only).
+ */
+export const benchResults = defineDataset({
+  name: "bench_results",
+  doc: "one row per benchmark configuration: latency samples and statistics",
+  columns: [
+    {name: "config_id", type: "VARCHAR", doc: "stable key of the configuration: model|runtime|threads|batch|opt_level"},
+    {name: "model", type: "VARCHAR", doc: "model name (zoo name, or the file's base name)"},
+    {name: "model_source", type: "VARCHAR", doc: "zoo, file (a user's ONNX file) or imported"},
+    {name: "model_file", type: "VARCHAR", nullable: true, doc: "path of the ONNX file that ran"},
+    {name: "runtime", type: "VARCHAR", doc: "ort-cpu, ort-wasm, ort-cuda, or the runtime named in an imported table"},
+    {name: "device", type: "VARCHAR", doc: "what executed it: cpu, gpu:<name>, or the device named in an imported table"},
+    {name: "threads", type: "INTEGER", nullable: true, doc: "intra-op threads (ORT) or WASM threads"},
+    {name: "batch", type: "INTEGER", doc: "batch size of each inference"},
+    {name: "opt_level", type: "VARCHAR", nullable: true, doc: "ORT graph optimization level: disabled, basic, extended or all"},
+    {name: "status", type: "VARCHAR", doc: "ok, or failed (error says why)"},
+    {name: "error", type: "VARCHAR", nullable: true, doc: "why the configuration failed"},
+    {name: "imported", type: "BOOLEAN", doc: "true for rows imported from a latency table measured elsewhere"},
+    {name: "source_file", type: "VARCHAR", nullable: true, doc: "the file rows were imported from"},
+    {name: "params", type: "BIGINT", nullable: true, doc: "model parameters"},
+    {name: "flops", type: "DOUBLE", nullable: true, doc: "FLOPs of one inference of one sample (2 x MACs; see README for which ops count)"},
+    {name: "warmup_runs", type: "INTEGER", nullable: true, doc: "warm-up runs done before timing (until stable)"},
+    {name: "runs", type: "INTEGER", nullable: true, doc: "timed runs"},
+    {name: "median_ms", type: "DOUBLE", nullable: true, doc: "median latency of one inference (whole batch), ms"},
+    {name: "mean_ms", type: "DOUBLE", nullable: true, doc: "mean latency, ms"},
+    {name: "p90_ms", type: "DOUBLE", nullable: true, doc: "90th percentile latency (linear interpolation), ms"},
+    {name: "p99_ms", type: "DOUBLE", nullable: true, doc: "99th percentile latency, ms"},
+    {name: "min_ms", type: "DOUBLE", nullable: true, doc: "fastest run, ms"},
+    {name: "max_ms", type: "DOUBLE", nullable: true, doc: "slowest run, ms"},
+    {name: "stddev_ms", type: "DOUBLE", nullable: true, doc: "sample standard deviation, ms"},
+    {name: "cv", type: "DOUBLE", nullable: true, doc: "coefficient of variation: stddev / mean"},
+    {name: "session_create_ms", type: "DOUBLE", nullable: true, doc: "time to create the inference session (load + optimize), ms"},
+    {name: "peak_rss_mb", type: "DOUBLE", nullable: true, doc: "peak resident memory of the process that ran the configuration, MiB"},
+    {name: "samples_ms", type: "DOUBLE[]", nullable: true, doc: "every timed run's latency, in order, ms"}
+  ]
+});
+
 /** All datasets, by name. Later modules add theirs here so the reader can create a view for each. */
 export const DATASETS: Record<string, Dataset> = {
   runs,
+  bench_results: benchResults,
   import_diagnostics: importDiagnostics,
   op_profiles: opProfiles
 };

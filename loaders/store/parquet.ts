@@ -18,45 +18,60 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 }
 
-function appendValue(appender: DuckDBAppender, column: Column, value: unknown, rowIndex: number): void {
-  if (value === null || value === undefined) {
-    if (!column.nullable) throw new Error(`row ${rowIndex}: column ${column.name} (${column.type}) is required but missing`);
-    appender.appendNull();
-    return;
+/** Why `value` does not fit `column`, or null when it does. */
+export function valueError(column: Column, value: unknown): string | null {
+  if (value === null || value === undefined) return column.nullable ? null : `column ${column.name} (${column.type}) is required but missing`;
+  const ok = (() => {
+    switch (column.type) {
+      case "VARCHAR":
+        return typeof value === "string";
+      case "DOUBLE":
+        return typeof value === "number";
+      case "INTEGER":
+        return typeof value === "number" && Number.isInteger(value);
+      case "BIGINT":
+        return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
+      case "BOOLEAN":
+        return typeof value === "boolean";
+      case "TIMESTAMP":
+        return value instanceof Date && !Number.isNaN(value.getTime());
+      case "DOUBLE[]":
+        return Array.isArray(value) && value.every((v) => typeof v === "number");
+    }
+  })();
+  return ok ? null : `column ${column.name} expects ${column.type}, got ${typeof value} ${JSON.stringify(value, (_, v) => (typeof v === "bigint" ? String(v) : v))?.slice(0, 60)}`;
+}
+
+/** The first row that does not fit the columns, as "row i: why", or null. */
+export function firstRowError(columns: readonly Column[], rows: readonly Record<string, unknown>[]): string | null {
+  for (let i = 0; i < rows.length; i++) {
+    for (const column of columns) {
+      const e = valueError(column, rows[i][column.name]);
+      if (e) return `row ${i}: ${e}`;
+    }
   }
-  const bad = (): never => {
-    throw new Error(`row ${rowIndex}: column ${column.name} expects ${column.type}, got ${typeof value} ${JSON.stringify(value)?.slice(0, 60)}`);
-  };
+  return null;
+}
+
+function appendValue(appender: DuckDBAppender, column: Column, value: unknown, rowIndex: number): void {
+  const e = valueError(column, value);
+  if (e) throw new Error(`row ${rowIndex}: ${e}`);
+  if (value === null || value === undefined) return appender.appendNull();
   switch (column.type) {
     case "VARCHAR":
-      if (typeof value !== "string") bad();
-      appender.appendVarchar(value as string);
-      return;
+      return appender.appendVarchar(value as string);
     case "DOUBLE":
-      if (typeof value !== "number") bad();
-      appender.appendDouble(value as number);
-      return;
+      return appender.appendDouble(value as number);
     case "INTEGER":
-      if (typeof value !== "number" || !Number.isInteger(value)) bad();
-      appender.appendInteger(value as number);
-      return;
+      return appender.appendInteger(value as number);
     case "BIGINT":
-      if (typeof value === "bigint") appender.appendBigInt(value);
-      else if (typeof value === "number" && Number.isInteger(value)) appender.appendBigInt(BigInt(value));
-      else bad();
-      return;
+      return appender.appendBigInt(typeof value === "bigint" ? value : BigInt(value as number));
     case "BOOLEAN":
-      if (typeof value !== "boolean") bad();
-      appender.appendBoolean(value as boolean);
-      return;
+      return appender.appendBoolean(value as boolean);
     case "TIMESTAMP":
-      if (!(value instanceof Date) || Number.isNaN(value.getTime())) bad();
-      appender.appendTimestamp(new DuckDBTimestampValue(BigInt((value as Date).getTime()) * 1000n));
-      return;
+      return appender.appendTimestamp(new DuckDBTimestampValue(BigInt((value as Date).getTime()) * 1000n));
     case "DOUBLE[]":
-      if (!Array.isArray(value) || value.some((v) => typeof v !== "number")) bad();
-      appender.appendList(value as number[], DOUBLE_LIST);
-      return;
+      return appender.appendList(value as number[], DOUBLE_LIST);
   }
 }
 

@@ -54,6 +54,27 @@ const CHECKS: Record<string, Check> = {
     assert.ok(rows[0] >= 5, `tools table lists the probed tools (rows: ${rows})`);
     assert.ok((await chartsWithData(page)) >= 1, "runs chart drawn");
     assert.equal(await page.locator("[data-empty-store]").count(), 0, "no empty-store note once runs exist");
+  },
+  "/benchmarks": async (page) => {
+    // Scatter, distributions and speedups: three charts with data; correlations and configurations tables.
+    await waitForData(page, {charts: 3, tables: 2});
+    const table = page.locator("[data-latency-table]");
+    await table.waitFor();
+    const models = await table.locator("tbody td:first-child").allTextContents();
+    assert.ok(["tiny_cnn", "squeezenet1_1", "mobilenet_v1"].every((m) => models.includes(m)), `latency table rows: ${models}`);
+    const headers = await table.locator("thead th").allTextContents();
+    assert.ok(headers.some((h) => h.startsWith("ort-cpu")) && headers.some((h) => h.startsWith("ort-wasm")), `columns: ${headers}`);
+    assert.ok(headers.some((h) => h.includes("(imported)")), "imported device is labelled as imported");
+    // A model name from an imported file is text, never markup.
+    assert.ok(models.includes("<img src=x onerror=alert(1)>"), "hostile model name shown as text");
+    assert.equal(await page.locator("img[src='x']").count(), 0, "no element injected from file data");
+    const cells = await table.locator("tbody td.num[title]").count();
+    assert.ok(cells >= 6, `latency cells with spread on hover: ${cells}`);
+    // Inputs react: unticking every runtime but one leaves one column.
+    const boxes = page.locator("form[class*='-checkbox']").filter({hasText: "Runtime · device"}).locator("input[type=checkbox]");
+    const n = await boxes.count();
+    for (let i = 1; i < n; i++) await boxes.nth(i).uncheck();
+    await page.waitForFunction(() => document.querySelectorAll("[data-latency-table] thead th").length === 4, null, {timeout: 30_000});
   }
 };
 

@@ -8,9 +8,10 @@ import type {Dataset, RowOf} from "../../store/schema.ts";
 import {appendRows, finishRun, newRun, type Run} from "../../store/store.ts";
 import type {Diagnostics} from "./diagnostics.ts";
 
+/** Rows for one dataset; they are checked against its columns when written. */
 export interface ImportWrite<D extends Dataset = Dataset> {
   dataset: D;
-  rows: readonly RowOf<D>[];
+  rows: readonly object[];
 }
 
 export interface ImportResult {
@@ -33,7 +34,7 @@ export async function storeImport({
   config: unknown;
   sourceFile: string;
   format: string;
-  writes: ImportWrite<any>[];
+  writes: ImportWrite[];
   diagnostics?: Diagnostics;
   root?: string;
   run?: Run;
@@ -42,7 +43,7 @@ export async function storeImport({
   const rows: Record<string, number> = {};
   try {
     for (const w of writes) {
-      const path = await appendRows(w.dataset, w.rows, run, {root});
+      const path = await appendRows(w.dataset, w.rows as readonly RowOf<Dataset>[], run, {root});
       if (path) files.push(path);
       rows[w.dataset.name] = (rows[w.dataset.name] ?? 0) + w.rows.length;
     }

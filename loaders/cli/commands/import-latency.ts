@@ -1,0 +1,30 @@
+import {readFile} from "node:fs/promises";
+import {defineCommand} from "../command.ts";
+import {InputError} from "../../common/errors.ts";
+import {log} from "../../common/progress.ts";
+import {benchResults} from "../../store/datasets.ts";
+import {storeImport} from "../../formats/common/store-import.ts";
+import {parseLatencyCsv, REQUIRED, OPTIONAL} from "../../formats/latency-csv/parse.ts";
+
+export async function readInput(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as {code?: string}).code;
+    throw new InputError(file, code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory, not a file" : (error as Error).message, {hint: "Check the path and try again"});
+  }
+}
+
+export default defineCommand({
+  usage: "<file.csv>",
+  description: `Import a latency table measured elsewhere (columns ${REQUIRED.join(", ")}; optional ${OPTIONAL.join(", ")}) so other devices sit beside local results, marked as imported.`,
+  options: {},
+  async run({positionals}) {
+    if (positionals.length !== 1) throw new InputError(positionals[1] ?? "(none)", "give exactly one CSV file", {hint: "Usage: inferscope import latency <file.csv>"});
+    const file = positionals[0];
+    const {rows, diagnostics} = parseLatencyCsv((await readInput(file)).toString("utf8"), file);
+    for (const l of diagnostics.format(file)) log(l);
+    const result = await storeImport({kind: "import latency", config: {file}, sourceFile: file, format: "latency-csv", writes: [{dataset: benchResults, rows}], diagnostics});
+    log(`imported ${rows.length} latency rows from ${file} (run ${result.run_id})`);
+  }
+});
