@@ -36,6 +36,12 @@ export async function modelFacts(file: string): Promise<ModelFacts> {
   }
 }
 
+/** Rough relative cost of a configuration, only for the time-left estimate: WASM is ~6x slower than native. */
+export function expectedWork(c: BenchConfig, facts: ModelFacts): number {
+  const perRun = (facts.flops ?? 1e9) * c.batch * (c.runtime === "ort-wasm" ? 6 : 1) * (c.opt_level === "disabled" ? 2 : 1) / Math.sqrt(c.threads);
+  return perRun * (c.runs + c.min_warmup + 5) + 2e8; // + a fixed cost for the process and session
+}
+
 export function describeConfig(c: BenchConfig): string {
   return `${c.model} on ${c.runtime}, ${c.threads} thread${c.threads > 1 ? "s" : ""}, batch ${c.batch}, opt ${c.opt_level}`;
 }
@@ -102,11 +108,11 @@ export async function runBench(
 ): Promise<BenchOutcome> {
   const rows: BenchRow[] = [];
   const facts = new Map<string, ModelFacts>();
-  const progress = new Progress({total: configs.length, label: "bench"});
+  for (const c of configs) if (!facts.has(c.model_file)) facts.set(c.model_file, await modelFacts(c.model_file));
+  const progress = new Progress({total: configs.length, label: "bench", work: configs.map((c) => expectedWork(c, facts.get(c.model_file)!))});
   try {
     for (const c of configs) {
       if (signal?.aborted) break;
-      if (!facts.has(c.model_file)) facts.set(c.model_file, await modelFacts(c.model_file));
       progress.start(describeConfig(c));
       const row = await runConfig(c, facts.get(c.model_file)!, {signal, timeoutMs, device: devices[c.runtime] ?? "cpu"});
       if (!row) break;

@@ -3,6 +3,8 @@
 
 export interface ProgressOptions {
   total: number;
+  /** Expected relative cost of each step, for a better time-left estimate (default: equal). */
+  work?: readonly number[];
   label?: string;
   stream?: NodeJS.WriteStream | {write(s: string): unknown; isTTY?: boolean};
   now?: () => number;
@@ -24,9 +26,11 @@ export class Progress {
   private readonly stream: NonNullable<ProgressOptions["stream"]>;
   private readonly now: () => number;
   private readonly label: string;
+  private readonly work?: readonly number[];
 
-  constructor({total, label = "", stream = process.stderr, now = Date.now}: ProgressOptions) {
+  constructor({total, work, label = "", stream = process.stderr, now = Date.now}: ProgressOptions) {
     this.total = total;
+    this.work = work && work.length === total && work.every((w) => w > 0) ? work : undefined;
     this.label = label;
     this.stream = stream;
     this.now = now;
@@ -37,7 +41,8 @@ export class Progress {
   start(what: string): void {
     const i = this.done + 1;
     const elapsed = this.now() - this.started;
-    const left = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : NaN;
+    const sum = (from: number, to: number) => (this.work ? this.work.slice(from, to).reduce((a, b) => a + b, 0) : to - from);
+    const left = this.done > 0 ? (elapsed / sum(0, this.done)) * sum(this.done, this.total) : NaN;
     const eta = this.done > 0 ? `, ~${formatDuration(left)} left` : "";
     const prefix = this.label ? `${this.label} ` : "";
     this.stream.write(`${prefix}[${i}/${this.total}] ${what} (elapsed ${formatDuration(elapsed)}${eta})\n`);

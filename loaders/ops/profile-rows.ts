@@ -26,9 +26,10 @@ export interface OpProfileMeta {
 /** The row fields a parser fills; the rest come from the meta. */
 export type ParsedOpRow = Omit<OpProfileRow, "model" | "runtime" | "device" | "opt_level" | "source" | "source_file">;
 
-export function withMeta(meta: OpProfileMeta, rows: readonly ParsedOpRow[]): OpProfileRow[] {
+export function withMeta(meta: OpProfileMeta, rows: ParsedOpRow[]): OpProfileRow[] {
   const base = {model: meta.model, runtime: meta.runtime, device: meta.device, opt_level: meta.opt_level ?? null, source: meta.source, source_file: meta.source_file};
-  return rows.map((r) => ({...base, ...r}));
+  // Assigned in place: the parsed rows are fresh objects, and spreading 30 fields per row is slow.
+  return rows.map((r) => Object.assign(r as OpProfileRow, base));
 }
 
 /**

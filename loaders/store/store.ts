@@ -119,10 +119,10 @@ export async function openStore(root = storeRoot()): Promise<{connection: DuckDB
 }
 
 /** Run a query against the store and return plain row objects. */
-export async function queryStore(sql: string, {root}: {root?: string} = {}): Promise<Record<string, unknown>[]> {
+export async function queryStore<T = Record<string, any>>(sql: string, {root}: {root?: string} = {}): Promise<T[]> {
   const store = await openStore(root);
   try {
-    return (await store.connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+    return (await store.connection.runAndReadAll(sql)).getRowObjectsJS() as T[];
   } finally {
     store.close();
   }

@@ -15,6 +15,7 @@ import {parseOrtEvents, type OrtParseOptions} from "./parser.ts";
 import {tokenizeOrtProfile} from "./tokenizer.ts";
 
 export {sniffOrtProfile} from "./sniff.ts";
+export {ortNodeInfo} from "./optimized-graph.ts";
 export type {OrtNodeInfo, OrtParseOptions} from "./parser.ts";
 export type {OpProfileParse} from "../../ops/profile-rows.ts";
 

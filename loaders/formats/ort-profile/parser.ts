@@ -1,7 +1,8 @@
 // Turns ONNX Runtime trace events into op_profiles rows: one row per node per model_run.
 //
-// Event kinds read (microsoft/onnxruntime: core/common/profiler.cc, core/framework/sequential_executor.cc,
-// core/common/gpu_profiler_common.h, core/providers/cuda/cupti_manager.cc):
+// Event kinds read (writer: microsoft/onnxruntime core/common/profiler.cc; GPU events:
+// core/common/gpu_profiler_common.h and core/providers/cuda/cupti_manager.cc; node args as written by
+// onnxruntime-node 1.30, checked on real profiles in test/unit/ops/ort-profile.test.ts):
 // - cat "Session", name "model_run": one inference run; its [ts, ts+dur] window groups the node events.
 //   (Fallbacks when absent: "SequentialExecutor::Execute" windows, else the whole file is one run.)
 // - cat "Node", name "<node>_kernel_time": one execution of a node. args: op_name, provider, node_index,
@@ -180,8 +181,17 @@ export function parseOrtEvents(raw: RawEvent[], diagnostics: Diagnostics, {nodes
       const candidates = latestByEventName.get(parentName) ?? [];
       // The launching node event is the last one with that name before the kernel in the file;
       // failing that (a reordered file), the one whose run holds the kernel.
+      // candidates are in file order: binary search for the last one before the kernel.
+      let lo = 0;
+      let hi = candidates.length - 1;
       let best: NodeAcc | null = null;
-      for (const c of candidates) if (c.seq < e.seq) best = c.acc;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (candidates[mid].seq < e.seq) {
+          best = candidates[mid].acc;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
       if (!best && !singleRun) {
         const run = windowOf(windows, e.ts);
         best = candidates.find((c) => c.acc.run === run)?.acc ?? null;

@@ -14,6 +14,7 @@
 
 import {InputError} from "../../common/errors.ts";
 import type {Diagnostics} from "../common/diagnostics.ts";
+import {jsonErrorLine} from "../../ops/json-error.ts";
 import {sniffOrtProfile} from "./sniff.ts";
 
 export interface RawEvent {
@@ -23,18 +24,6 @@ export interface RawEvent {
 }
 
 const HINT = "Expected an ONNX Runtime profile: the JSON file written when a session runs with profiling enabled (enableProfiling / enable_profiling).";
-
-/** Line (1-based) of a character position in text. */
-function lineAt(text: string, position: number): number {
-  let line = 1;
-  for (let i = 0; i < position && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-function jsonErrorLine(text: string, error: unknown): number | undefined {
-  const m = /position (\d+)/.exec((error as Error)?.message ?? "");
-  return m ? lineAt(text, Number(m[1])) : undefined;
-}
 
 /** ORT does not escape event names: re-quote the name field of one event line. */
 function repairName(line: string): string | null {
@@ -122,7 +111,7 @@ function wholeFile(text: string, file: string): RawEvent[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new InputError(file, `invalid JSON: ${(error as Error).message}`, {line: jsonErrorLine(text, error), hint: HINT, cause: error});
+    throw new InputError(file, `invalid JSON: ${(error as Error).message}`, {line: jsonErrorLine(text), hint: HINT, cause: error});
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as {traceEvents?: unknown})?.traceEvents;
   if (!Array.isArray(list)) throw new InputError(file, "expected a JSON array of trace events or an object with a traceEvents array", {line: 1, hint: HINT});

@@ -44,6 +44,8 @@ interface Table {
   columns: string[];
   rows: TableRow[];
   line: number;
+  /** The file ends inside or right after this table: its last rows may be missing. */
+  cut?: number;
 }
 
 interface GraphProfile {
@@ -83,6 +85,8 @@ export function splitRow(text: string, layout: "text" | "csv", columns: string[]
     const m = re.exec(text.trim());
     if (!m) throw new InputError(file, `table row does not match the CSV header: expected ${expected}, found ${JSON.stringify(text.trim().slice(0, 100))}`, {line});
     fields = m.slice(1);
+    // The newer CSV writer turns commas inside names into tabs (ColumnString): turn them back.
+    fields = fields.map((f, i) => (kinds[i] === "name" ? f.replaceAll("\t", ",") : f));
   }
   const values = new Map<string, string>();
   columns.forEach((c, i) => {
@@ -111,7 +115,8 @@ function collect(tokens: TfliteToken[], file: string, diagnostics: Diagnostics):
   };
   for (const t of tokens) {
     if (pendingBanner && t.kind !== "header") {
-      throw new InputError(file, `expected the column header line after the '${pendingBanner.title}' banner (e.g. "[node type] [first] [avg ms] ..." or "node type, first, avg_ms, ..."), found none`, {line: pendingBanner.line + 1});
+      const found = t.kind === "not-header" ? JSON.stringify(t.text.trim().slice(0, 80)) : "none";
+      throw new InputError(file, `expected the column header line after the '${pendingBanner.title}' banner (e.g. "[node type] [first] [avg ms] ..." or "node type, first, avg_ms, ..."), found ${found}`, {line: pendingBanner.line + 1});
     }
     switch (t.kind) {
       case "section":
@@ -142,7 +147,7 @@ function collect(tokens: TfliteToken[], file: string, diagnostics: Diagnostics):
         if (section === "run" && table) table.rows.push({values: splitRow(t.text, table.layout, table.columns, file, t.line), line: t.line});
         break;
       case "end":
-        if (t.eof && table && section === "run") diagnostics.add("table_cut_short", "warning", `the file ends inside the '${table.title}' table; its last row may be incomplete`, {line: t.line});
+        if (t.eof && table) table.cut = t.line;
         table = null;
         break;
       case "timings":
@@ -157,9 +162,11 @@ function collect(tokens: TfliteToken[], file: string, diagnostics: Diagnostics):
   return {run, sawInit};
 }
 
-function scopeOf(graph: GraphProfile["graph"], type: string): OpScope {
-  // Older releases put delegate-internal ops in the graph's own tables, typed DelegateOpInvoke.
-  if (graph === "delegate" || type === "DelegateOpInvoke") return "delegate_op";
+function scopeOf(graph: GraphProfile["graph"], type: string, name: string): OpScope {
+  // Ops inside a delegate kernel: the "Delegate internal" tables, older releases' DelegateOpInvoke rows,
+  // and ops a delegate reports into the graph's own table (XNNPACK's DELEGATE_PROFILED_OPERATOR_INVOKE_EVENT,
+  // named "Delegate/<op>:<index>"), whose time the delegate kernel's own row already holds.
+  if (graph === "delegate" || type === "DelegateOpInvoke" || name.startsWith("Delegate/")) return "delegate_op";
   return graph === "subgraph" ? "subgraph_op" : "node";
 }
 
@@ -169,8 +176,8 @@ function detailRow(r: TableRow, g: GraphProfile, format: string): ParsedOpRow {
   const avgMs = toNumber(r.values.get("avg ms") ?? "") ?? 0;
   const called = r.values.has("times called") ? Number.parseInt(r.values.get("times called")!, 10) : 1;
   const start = r.values.has("start") ? toNumber(r.values.get("start")!) : null;
-  const scope = scopeOf(g.graph, type);
-  const internal = type === "DelegateOpInvoke" || (scope === "delegate_op" && name.startsWith("Delegate/"));
+  const scope = scopeOf(g.graph, type, name);
+  const internal = scope === "delegate_op" && name.startsWith("Delegate/");
   // Delegate ops: the op is in the name ("Delegate/Convolution (NHWC, F32) IGEMM:0").
   const op = internal ? name.replace(/^Delegate\//, "").replace(/:\d+$/, "") : type.split("/")[0];
   const index = /:(\d+)$/.exec(name);
@@ -210,7 +217,7 @@ function typeRow(r: TableRow, g: GraphProfile, format: string): ParsedOpRow {
     format,
     run_index: null,
     runs_averaged: g.runs,
-    scope: scopeOf(g.graph, type),
+    scope: scopeOf(g.graph, type, ""),
     parent_node: null,
     node_index: null,
     node_name: `${type} (${count} nodes)`,
@@ -238,10 +245,20 @@ export function parseTfliteTokens(tokens: TfliteToken[], file: string, format: s
   const {run, sawInit} = collect(tokens, file, diagnostics);
   if (sawInit) diagnostics.add("init_profile_skipped", "info", "the initialization profile (ModifyGraphWithDelegate, AllocateTensors) is not inference time and was skipped");
   const rows: ParsedOpRow[] = [];
+  const uncut = (t: Table | undefined): Table | undefined => {
+    if (t?.cut === undefined) return t;
+    // A complete profile always goes on after its tables (other tables, "Timings (microseconds): ...").
+    throw new InputError(file, `the file ends inside the '${t.title}' table (${t.rows.length} rows read): the profile is cut short and its other nodes are missing`, {
+      line: t.cut,
+      hint: "Copy the whole benchmark_model output again; if you kept only this table, keep the lines after it too (down to 'Timings (microseconds)')."
+    });
+  };
   for (const g of run) {
-    const order = g.tables.get("Run Order");
-    const top = g.tables.get("Top by Computation Time");
-    const byType = g.tables.get("Summary by node type");
+    const order = uncut(g.tables.get("Run Order"));
+    const top = order ? undefined : uncut(g.tables.get("Top by Computation Time"));
+    const byType = order || top ? undefined : uncut(g.tables.get("Summary by node type"));
+    const cutLater = [...g.tables.values()].find((t) => t.cut !== undefined);
+    if (cutLater) diagnostics.add("table_cut_short", "warning", `the file ends inside the '${cutLater.title}' table (not the one read): the output looks cut short`, {line: cutLater.cut});
     if (order) {
       rows.push(...order.rows.map((r) => detailRow(r, g, format)));
       if (g.nodesExecuted !== null && g.nodesExecuted !== order.rows.length) {

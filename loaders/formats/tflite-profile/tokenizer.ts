@@ -24,7 +24,9 @@ export type TfliteToken =
   | {kind: "row"; text: string; line: number}
   | {kind: "end"; line: number; eof?: boolean}
   | {kind: "timings"; runs: number; subgraph: number | null; line: number}
-  | {kind: "nodes"; count: number; line: number};
+  | {kind: "nodes"; count: number; line: number}
+  /** A line right after a banner that is not a column header. */
+  | {kind: "not-header"; text: string; line: number};
 
 const PREFIX = /^(?:INFO|WARN|WARNING): /;
 const BANNER = /^=+ (.+?) =+\s*$/;
@@ -46,6 +48,8 @@ function headerColumns(line: string): {layout: "text" | "csv"; columns: string[]
 export function tokenizeTfliteProfile(text: string): TfliteToken[] {
   const tokens: TfliteToken[] = [];
   const lines = text.replace(/^\uFEFF/, "").split("\n");
+  let lastContent = lines.length - 1;
+  while (lastContent >= 0 && lines[lastContent].trim() === "") lastContent--;
   let inTable = false; // between a header and the empty line that ends the table
   let expectHeader = false; // right after a banner
   for (let i = 0; i < lines.length; i++) {
@@ -55,7 +59,8 @@ export function tokenizeTfliteProfile(text: string): TfliteToken[] {
     if (inTable) {
       if (trimmed === "") {
         inTable = false;
-        tokens.push({kind: "end", line});
+        // Nothing after this table: the output stops where a complete profile would go on.
+        tokens.push(i > lastContent ? {kind: "end", line, eof: true} : {kind: "end", line});
       } else if (BANNER.test(trimmed)) {
         // A table that was not ended by an empty line: close it and read the banner below.
         inTable = false;
@@ -72,6 +77,8 @@ export function tokenizeTfliteProfile(text: string): TfliteToken[] {
         inTable = true;
         continue;
       }
+      tokens.push({kind: "not-header", text: raw, line});
+      continue;
     }
     if (trimmed === "") continue;
     let m: RegExpExecArray | null;
