@@ -2,6 +2,9 @@
 // expands into them.
 
 import os from "node:os";
+import {STUDY_MODELS} from "../models/zoo.ts";
+
+export {STUDY_MODELS};
 
 export const RUNTIMES = {
   "ort-cpu": {provider: "cpu", description: "onnxruntime-node, CPU execution provider"},
@@ -38,9 +41,7 @@ export function configId(c: Pick<BenchConfig, "model" | "runtime" | "threads" | 
   return [c.model, c.runtime, `t${c.threads}`, `b${c.batch}`, c.opt_level].join("|");
 }
 
-/** The study's five models, benchmarked by default. */
-export const STUDY_MODELS = ["mobilenet_v1", "mobilenet_v2", "efficientnet_b0", "resnet50", "densenet201"];
-/** Every zoo model, for --full. */
+/** The study's five models are benchmarked by default; --full adds the rest of the zoo (not the test model). */
 export const FULL_MODELS = [...STUDY_MODELS, "resnet18", "squeezenet1_1", "inception_v3", "vgg16"];
 
 export interface MatrixOptions {

@@ -17,6 +17,8 @@ export interface PlanInput {
   opt?: string;
   runs?: string;
   full?: boolean;
+  /** Resolve zoo models to their paths without building missing ones (for --dry-run). */
+  noBuild?: boolean;
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -44,9 +46,9 @@ export async function cudaDevice(): Promise<string | null> {
 }
 
 export async function planBench(o: PlanInput): Promise<{configs: BenchConfig[]; devices: Record<string, string>; skipped: string[]}> {
-  const {ZOO, ensureModel} = await import("../models/zoo.ts");
+  const {ZOO, ensureModel, modelPath} = await import("../models/zoo.ts");
   const refs: ModelRef[] = [];
-  const zooNames = list(o.models) ?? (o.model?.length ? [] : o.full ? FULL_MODELS : STUDY_MODELS);
+  const zooNames = list(o.models) ?? (o.model?.length ? [] : o.full ? FULL_MODELS : [...STUDY_MODELS]);
   for (const name of zooNames) {
     if (!(name in ZOO)) throw new UserError(`unknown zoo model '${name}'`, {hint: `Known: ${Object.keys(ZOO).join(", ")}. For your own file use --model path.onnx`});
   }
@@ -56,6 +58,10 @@ export async function planBench(o: PlanInput): Promise<{configs: BenchConfig[]; 
     refs.push({name: basename(path).replace(/\.onnx$/i, ""), source: "file", file: path});
   }
   for (const [i, name] of zooNames.entries()) {
+    if (o.noBuild) {
+      refs.push({name, source: "zoo", file: modelPath(name)});
+      continue;
+    }
     log(`model ${i + 1}/${zooNames.length}: ${name} (built once into data/models/ if missing)`);
     refs.push({name, source: "zoo", file: await ensureModel(name)});
   }

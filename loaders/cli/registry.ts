@@ -26,5 +26,8 @@ export const COMMANDS: CommandEntry[] = [
   {name: "import tflite", summary: "import a TFLite benchmark_model op profile (stdout or CSV) into the store, one row per node", load: () => import("./commands/import-tflite.ts")},
   {name: "import trtexec", summary: "import a trtexec --exportProfile layer profile (+ --exportLayerInfo) into the store", load: () => import("./commands/import-trtexec.ts")},
   {name: "import ort-profile", summary: "import an ONNX Runtime profile JSON (CPU or GPU providers) into the store, one row per node per run", load: () => import("./commands/import-ort-profile.ts")},
+  {name: "partition profile", summary: "time each execution unit (cpu:K, wasm:K, cuda) alone at batch sizes 1, 2^n and neighbours: a performance table", load: () => import("./commands/partition-profile.ts")},
+  {name: "partition plan", summary: "split a batch across units: proportional, the reference greedy and the exact optimum, on a stored or imported table", load: () => import("./commands/partition-plan.ts")},
+  {name: "partition run", summary: "run a planned split in parallel, one process per unit; measured makespan vs prediction and the best single unit", load: () => import("./commands/partition-run.ts")},
   {name: "ops top", summary: "print a model's top-k operators: share of operator time and count per run, per runtime/device", load: () => import("./commands/ops-top.ts")},
 ];

@@ -213,6 +213,124 @@ export const partitionRuns = defineDataset({
   ]
 });
 
+/**
+ * Serving stack (loaders/formats/triton-trace/): one row per Triton request traced with --trace-file.
+ * Every point is an absolute steady-clock timestamp in ns (the server's CLOCK_MONOTONIC, so only
+ * differences within one server run mean anything); stage durations are precomputed in microseconds
+ * with trace_summary.py's definitions (loaders/formats/triton-trace/intervals.ts), null when the
+ * request lacks the points. A per-request Gantt: (x_ns - start_ns) / 1000 for each point; a mean /
+ * p50 / p99 stage timeline: avg(), median(), quantile_cont(x, 0.99) of the *_us columns grouped by
+ * model, model_version and frontend.
+ */
+export const tritonRequests = defineDataset({
+  name: "triton_requests",
+  doc: "one row per Triton inference request (trace id) from --trace-file output: every timestamp, ids, and stage durations",
+  columns: [
+    {name: "source_file", type: "VARCHAR", doc: "the trace file the request was read from (trace.json, trace.json.0, ...)"},
+    {name: "layout", type: "VARCHAR", doc: "'1.x' (one object per trace, lowercase names) or '2.x' (one entry per timestamp, uppercase names)"},
+    {name: "trace_id", type: "BIGINT", doc: "Triton's trace id (unique within one server run); negative for 1.x objects that carried no id"},
+    {name: "parent_id", type: "BIGINT", nullable: true, doc: "trace id of the ensemble or BLS request that issued this one; null for top-level requests"},
+    {name: "root_id", type: "BIGINT", nullable: true, doc: "trace id of the top-level request this one belongs to (itself when top-level); null when its parent is not in the file"},
+    {name: "request_id", type: "VARCHAR", nullable: true, doc: "the client's request id (2.x header 'request_id'), as written; null when the client gave none"},
+    {name: "model", type: "VARCHAR", doc: "model name, as written in the file"},
+    {name: "model_version", type: "BIGINT", doc: "model version (-1 when the request did not name one)"},
+    {name: "frontend", type: "VARCHAR", nullable: true, doc: "'http' or 'grpc': the frontend the request, or its top-level request, came through; null for in-process (C API) requests"},
+    {name: "is_ensemble", type: "BOOLEAN", doc: "true when the request has REQUEST_START/END but no QUEUE_START/COMPUTE_START (an ensemble's own trace)"},
+    {name: "start_ns", type: "BIGINT", doc: "earliest timestamp of the request (frontend receive start, else REQUEST_START, else the first point), ns"},
+    {name: "end_ns", type: "BIGINT", doc: "latest timestamp of the request, ns"},
+    {name: "recv_start_ns", type: "BIGINT", nullable: true, doc: "HTTP_RECV_START / GRPC_WAITREAD_START ('http recv start', 'grpc wait/read start'; 'http infer start' in the earliest 1.x), ns"},
+    {name: "recv_end_ns", type: "BIGINT", nullable: true, doc: "HTTP_RECV_END / GRPC_WAITREAD_END, ns"},
+    {name: "request_start_ns", type: "BIGINT", nullable: true, doc: "REQUEST_START ('request handler start'), ns"},
+    {name: "queue_start_ns", type: "BIGINT", nullable: true, doc: "QUEUE_START, ns"},
+    {name: "compute_start_ns", type: "BIGINT", nullable: true, doc: "COMPUTE_START, ns"},
+    {name: "compute_input_end_ns", type: "BIGINT", nullable: true, doc: "COMPUTE_INPUT_END, ns"},
+    {name: "compute_output_start_ns", type: "BIGINT", nullable: true, doc: "COMPUTE_OUTPUT_START, ns"},
+    {name: "compute_end_ns", type: "BIGINT", nullable: true, doc: "COMPUTE_END, ns"},
+    {name: "request_end_ns", type: "BIGINT", nullable: true, doc: "REQUEST_END ('request handler end'), ns"},
+    {name: "response_complete_ns", type: "BIGINT", nullable: true, doc: "INFER_RESPONSE_COMPLETE (2.x), ns"},
+    {name: "send_start_ns", type: "BIGINT", nullable: true, doc: "HTTP_SEND_START / GRPC_SEND_START, ns"},
+    {name: "send_end_ns", type: "BIGINT", nullable: true, doc: "HTTP_SEND_END / GRPC_SEND_END ('http infer end' in the earliest 1.x), ns"},
+    {name: "infer_us", type: "DOUBLE", nullable: true, doc: "frontend receive start -> send end (whole request as the server saw it), us"},
+    {name: "receive_us", type: "DOUBLE", nullable: true, doc: "HTTP receive / gRPC wait+read, us"},
+    {name: "send_us", type: "DOUBLE", nullable: true, doc: "send of the response, us"},
+    {name: "frontend_overhead_us", type: "DOUBLE", nullable: true, doc: "infer - request - receive - send: time in the frontend outside the handler, us"},
+    {name: "request_us", type: "DOUBLE", nullable: true, doc: "REQUEST_START -> REQUEST_END ('Handler'), us"},
+    {name: "queue_us", type: "DOUBLE", nullable: true, doc: "QUEUE_START -> COMPUTE_START, us"},
+    {name: "compute_us", type: "DOUBLE", nullable: true, doc: "COMPUTE_START -> COMPUTE_END, us"},
+    {name: "compute_input_us", type: "DOUBLE", nullable: true, doc: "COMPUTE_START -> COMPUTE_INPUT_END (input copies), us"},
+    {name: "compute_infer_us", type: "DOUBLE", nullable: true, doc: "COMPUTE_INPUT_END -> COMPUTE_OUTPUT_START (the model itself), us"},
+    {name: "compute_output_us", type: "DOUBLE", nullable: true, doc: "COMPUTE_OUTPUT_START -> COMPUTE_END (output copies), us"},
+    {name: "handler_overhead_us", type: "DOUBLE", nullable: true, doc: "request - queue - compute, us"},
+    {name: "extra_timestamps", type: "VARCHAR", nullable: true, doc: "JSON array of [name, offset_ns from start_ns] for timestamps outside the set above (CUSTOM_ACTIVITY names), in file order"},
+    {name: "tensor_entries", type: "INTEGER", doc: "TENSOR_QUEUE_INPUT / TENSOR_BACKEND_INPUT / TENSOR_BACKEND_OUTPUT entries of the request (trace level TENSORS)"},
+    {name: "entries", type: "INTEGER", doc: "file entries that made up the request"}
+  ]
+});
+
+/** perf_analyzer's -f CSV: one row per measured load level (concurrency or request rate). All times in microseconds. */
+export const perfAnalyzer = defineDataset({
+  name: "perf_analyzer",
+  doc: "perf_analyzer -f CSV rows: one per concurrency or request rate, client and server latency breakdown in us",
+  columns: [
+    {name: "source_file", type: "VARCHAR", doc: "the CSV imported"},
+    {name: "model", type: "VARCHAR", doc: "model measured (--model of the import; the CSV does not say)"},
+    {name: "row_index", type: "INTEGER", doc: "0-based row in the file (perf_analyzer sorts rows by throughput, not by load)"},
+    {name: "load_mode", type: "VARCHAR", doc: "'concurrency' or 'request_rate', from the first header cell"},
+    {name: "concurrency", type: "DOUBLE", nullable: true, doc: "outstanding requests (Concurrency column)"},
+    {name: "request_rate", type: "DOUBLE", nullable: true, doc: "requests per second asked for (Request Rate column)"},
+    {name: "throughput", type: "DOUBLE", doc: "Inferences/Second"},
+    {name: "response_throughput", type: "DOUBLE", nullable: true, doc: "Response Throughput (responses/s, decoupled models)"},
+    {name: "client_send_us", type: "DOUBLE", nullable: true, doc: "Client Send"},
+    {name: "network_server_us", type: "DOUBLE", nullable: true, doc: "Network+Server Send/Recv: client wait minus server-accounted time"},
+    {name: "server_queue_us", type: "DOUBLE", nullable: true, doc: "Server Queue"},
+    {name: "server_compute_input_us", type: "DOUBLE", nullable: true, doc: "Server Compute Input"},
+    {name: "server_compute_infer_us", type: "DOUBLE", nullable: true, doc: "Server Compute Infer"},
+    {name: "server_compute_output_us", type: "DOUBLE", nullable: true, doc: "Server Compute Output"},
+    {name: "server_compute_us", type: "DOUBLE", nullable: true, doc: "Server Compute: the 1.x single column, else input + infer + output"},
+    {name: "server_cache_hit_us", type: "DOUBLE", nullable: true, doc: "Server Cache Hit (response cache enabled)"},
+    {name: "server_cache_miss_us", type: "DOUBLE", nullable: true, doc: "Server Cache Miss (response cache enabled)"},
+    {name: "client_recv_us", type: "DOUBLE", nullable: true, doc: "Client Recv"},
+    {name: "p50_latency_us", type: "DOUBLE", nullable: true, doc: "p50 latency"},
+    {name: "p90_latency_us", type: "DOUBLE", nullable: true, doc: "p90 latency"},
+    {name: "p95_latency_us", type: "DOUBLE", nullable: true, doc: "p95 latency"},
+    {name: "p99_latency_us", type: "DOUBLE", nullable: true, doc: "p99 latency"},
+    {name: "latency_percentiles", type: "VARCHAR", nullable: true, doc: "JSON object of every 'pNN latency' column, percentile -> us (any set perf_analyzer was asked for)"},
+    {name: "avg_latency_us", type: "DOUBLE", nullable: true, doc: "Avg latency (--verbose-csv without --percentile)"},
+    {name: "request_response_us", type: "DOUBLE", nullable: true, doc: "request/response: client send + receive (--verbose-csv)"},
+    {name: "response_wait_us", type: "DOUBLE", nullable: true, doc: "response wait: request time minus send and receive (--verbose-csv)"},
+    {name: "gpu_utilization", type: "DOUBLE", nullable: true, doc: "Avg GPU Utilization (--collect-metrics) averaged over GPUs, 0..1"},
+    {name: "gpu_power_w", type: "DOUBLE", nullable: true, doc: "Avg GPU Power Usage summed over GPUs, W"},
+    {name: "gpu_memory_used_bytes", type: "DOUBLE", nullable: true, doc: "Max GPU Memory Usage summed over GPUs, bytes"},
+    {name: "gpu_memory_total_bytes", type: "DOUBLE", nullable: true, doc: "Total GPU Memory summed over GPUs, bytes"},
+    {name: "gpu_metrics", type: "VARCHAR", nullable: true, doc: "JSON object: per metric column, GPU uuid -> value, as the cells 'uuid:value;uuid:value;' gave them"},
+    {name: "avg_first_token_latency_us", type: "DOUBLE", nullable: true, doc: "Avg First Token Latency (LLM metrics)"},
+    {name: "avg_token_to_token_latency_us", type: "DOUBLE", nullable: true, doc: "Avg Token-to-Token Latency (LLM metrics)"},
+    {name: "extra_columns", type: "VARCHAR", nullable: true, doc: "JSON object of any column not listed above, header -> cell text"}
+  ]
+});
+
+/** Network events from a bpftrace script on tcp_sendmsg / tcp_recvmsg (loaders/formats/bpftrace/). */
+export const netEvents = defineDataset({
+  name: "net_events",
+  doc: "one row per TCP send or receive seen by a bpftrace script (tcp_sendmsg / tcp_recvmsg)",
+  columns: [
+    {name: "source_file", type: "VARCHAR", doc: "the log imported"},
+    {name: "line", type: "INTEGER", doc: "1-based line of the event in the log"},
+    {name: "wall_time", type: "VARCHAR", nullable: true, doc: "the TIME column as printed (e.g. 14:03:07 from time(\"%H:%M:%S\")); null when the first TIME is a number"},
+    {name: "ts_ns", type: "BIGINT", nullable: true, doc: "kernel timestamp in ns (the numeric TIME column: bpftrace nsecs, CLOCK_MONOTONIC, the same clock as Triton's trace)"},
+    {name: "pid", type: "INTEGER", doc: "process id"},
+    {name: "comm", type: "VARCHAR", doc: "process name, as printed"},
+    {name: "family", type: "VARCHAR", doc: "'ipv4' or 'ipv6'"},
+    {name: "saddr", type: "VARCHAR", doc: "source address"},
+    {name: "sport", type: "INTEGER", doc: "source port"},
+    {name: "daddr", type: "VARCHAR", doc: "destination address"},
+    {name: "dport", type: "INTEGER", doc: "destination port"},
+    {name: "direction", type: "VARCHAR", doc: "'send' (tag ending in SEND) or 'recv' (tag ending in RCV or RECV)"},
+    {name: "event", type: "VARCHAR", doc: "the event tag as printed, e.g. TCP_SEND, TCP_RCV"},
+    {name: "bytes", type: "BIGINT", nullable: true, doc: "size printed after the tag, when the script prints one"}
+  ]
+});
+
 /** All datasets, by name. Later modules add theirs here so the reader can create a view for each. */
 export const DATASETS: Record<string, Dataset> = {
   runs,
@@ -221,7 +339,10 @@ export const DATASETS: Record<string, Dataset> = {
   op_profiles: opProfiles,
   partition_profiles: partitionProfiles,
   partition_plans: partitionPlans,
-  partition_runs: partitionRuns
+  partition_runs: partitionRuns,
+  triton_requests: tritonRequests,
+  perf_analyzer: perfAnalyzer,
+  net_events: netEvents
 };
 
 export function dataset(name: string): Dataset {

@@ -28,7 +28,7 @@ export default defineCommand({
   options: benchOptions,
   positionals: false,
   async run({values}) {
-    const {configs, devices, skipped} = await planBench({...values, model: values.model});
+    const {configs, devices, skipped} = await planBench({...values, model: values.model, noBuild: values["dry-run"]});
     for (const s of skipped) log(`note: ${s}`);
     if (values["dry-run"]) {
       for (const c of configs) process.stdout.write(`${describeConfig(c)}\n`);

@@ -94,3 +94,28 @@ const lookup = new Map<string, NameInfo>(Object.entries(NAMES));
 export function nameInfo(name: string): NameInfo | undefined {
   return lookup.get(name);
 }
+
+// Lookup straight from the file bytes, without decoding the name: bucket by length and first and
+// last byte, then compare in place. Only ASCII names are in the table.
+const buckets = new Map<number, [Buffer, NameInfo][]>();
+for (const [name, info] of lookup) {
+  const bytes = Buffer.from(name, "latin1");
+  const key = (bytes.length << 16) | (bytes[0] << 8) | bytes[bytes.length - 1];
+  let b = buckets.get(key);
+  if (b === undefined) buckets.set(key, (b = []));
+  b.push([bytes, info]);
+}
+
+/** nameInfo() for the name in bytes u[a, b). */
+export function nameInfoAt(u: Uint8Array, a: number, b: number): NameInfo | undefined {
+  const len = b - a;
+  if (len <= 0) return undefined;
+  const bucket = buckets.get((len << 16) | (u[a] << 8) | u[b - 1]);
+  if (bucket === undefined) return undefined;
+  outer: for (let k = 0; k < bucket.length; k++) {
+    const name = bucket[k][0];
+    for (let i = 1; i < len - 1; i++) if (u[a + i] !== name[i]) continue outer;
+    return bucket[k][1];
+  }
+  return undefined;
+}

@@ -11,6 +11,7 @@
 // relative to an epoch (the first timestamp read), which keeps every difference exact.
 
 import type {Diagnostics} from "../common/diagnostics.ts";
+import {nameInfoAt} from "./names.ts";
 import type {RequestAssembler} from "./requests.ts";
 import type {JsonArrayTokenizer} from "./tokenizer.ts";
 
@@ -20,13 +21,22 @@ export class Clock {
   private lo = 0;
   private set = false;
 
-  /** Relative ns for the decimal digits s[a, b). */
-  rel(s: string, a: number, b: number): number {
+  /** Relative ns for the decimal digits u[a, b) (bytes or a string's char codes). */
+  rel(u: Uint8Array, a: number, b: number): number {
     const split = b - 9 > a ? b - 9 : a;
     let hi = 0;
-    for (let i = a; i < split; i++) hi = hi * 10 + (s.charCodeAt(i) - 48);
+    for (let i = a; i < split; i++) hi = hi * 10 + (u[i] - 48);
     let lo = 0;
-    for (let i = split; i < b; i++) lo = lo * 10 + (s.charCodeAt(i) - 48);
+    for (let i = split; i < b; i++) lo = lo * 10 + (u[i] - 48);
+    return this.relParts(hi, lo);
+  }
+
+  relString(s: string): number {
+    const split = s.length - 9 > 0 ? s.length - 9 : 0;
+    return this.relParts(split > 0 ? Number(s.slice(0, split)) : 0, Number(s.slice(split)));
+  }
+
+  private relParts(hi: number, lo: number): number {
     if (!this.set) {
       this.hi = hi;
       this.lo = lo;
@@ -41,10 +51,53 @@ export class Clock {
   }
 }
 
-const TS_PREFIX = ',"timestamps":[{"name":"';
-const NS_PREFIX = '","ns":';
+const ID_PREFIX = Buffer.from('{"id":');
+const TS_PREFIX = Buffer.from(',"timestamps":[{"name":"');
+const NS_PREFIX = Buffer.from('","ns":');
+const MODEL_PREFIX = Buffer.from(',"model_name":"');
+const VERSION_PREFIX = Buffer.from('","model_version":');
+const REQUEST_ID_PREFIX = Buffer.from(',"request_id":"');
+const PARENT_PREFIX = Buffer.from(',"parent_id":');
+
+/** End of a string body starting at `j` that has no escapes, or -1 (escapes, or it runs past `u`). */
+function plainStringEnd(u: Uint8Array, j: number): number {
+  const n = u.length;
+  for (let c = 0; j < n; j++) {
+    c = u[j];
+    if (c === 34) return j;
+    if (c === 92) return -1;
+  }
+  return -1;
+}
+
+/** Index past the digits (with an optional leading '-') starting at `j`; equal to `j` when none. */
+function digitsEnd(u: Uint8Array, j: number, signed: boolean): number {
+  const n = u.length;
+  let k = j;
+  if (signed && k < n && u[k] === 45) k++;
+  const d = k;
+  while (k < n && u[k] >= 48 && u[k] <= 57) k++;
+  return k === d ? j : k;
+}
+
+function intAt(u: Uint8Array, a: number, b: number): number {
+  let neg = false;
+  if (u[a] === 45) {
+    neg = true;
+    a++;
+  }
+  let v = 0;
+  for (let i = a; i < b; i++) v = v * 10 + (u[i] - 48);
+  return neg ? -v : v;
+}
 const NS_AS_STRING = /("ns"\s*:\s*)(-?\d+)/g;
 const DIGITS = /^\d+$/;
+
+function at(u: Uint8Array, i: number, p: Uint8Array): boolean {
+  if (i + p.length > u.length) return false;
+  for (let k = 0; k < p.length; k++) if (u[i + k] !== p[k]) return false;
+  return true;
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -59,38 +112,75 @@ export class EntryParser {
   ) {}
 
   /** The 2.x timestamp entry, read in place. Returns the end index, or -1 to fall back to entry(). */
-  readonly fast = (s: string, i: number): number => {
-    if (!s.startsWith('{"id":', i)) return -1;
-    const n = s.length;
-    let j = i + 6;
+  readonly fast = (u: Buffer, i: number): number => {
+    if (!at(u, i, ID_PREFIX)) return -1;
+    const n = u.length;
+    let j = i + ID_PREFIX.length;
     let id = 0;
     const idStart = j;
     let c = 0;
-    while (j < n && (c = s.charCodeAt(j)) >= 48 && c <= 57) {
+    while (j < n && (c = u[j]) >= 48 && c <= 57) {
       id = id * 10 + (c - 48);
       j++;
     }
-    if (j === idStart || j - idStart > 15 || !s.startsWith(TS_PREFIX, j)) return -1;
+    if (j === idStart || j - idStart > 15) return -1;
+    if (!at(u, j, TS_PREFIX)) return at(u, j, MODEL_PREFIX) ? this.header(u, i, j + MODEL_PREFIX.length, id) : -1;
     const nameStart = j + TS_PREFIX.length;
     let q = nameStart;
-    while (q < n && (c = s.charCodeAt(q)) !== 34) {
+    while (q < n && (c = u[q]) !== 34) {
       if (c === 92) return -1; // escapes: let JSON.parse decode the name
       q++;
     }
-    if (q >= n || !s.startsWith(NS_PREFIX, q)) return -1;
+    if (!at(u, q, NS_PREFIX)) return -1;
     const a = q + NS_PREFIX.length;
     let b = a;
-    while (b < n && (c = s.charCodeAt(b)) >= 48 && c <= 57) b++;
-    if (b === a || b + 3 > n || s.charCodeAt(b) !== 125 || s.charCodeAt(b + 1) !== 93 || s.charCodeAt(b + 2) !== 125) return -1;
+    while (b < n && (c = u[b]) >= 48 && c <= 57) b++;
+    if (b === a || b + 3 > n || u[b] !== 125 || u[b + 1] !== 93 || u[b + 2] !== 125) return -1;
     const asm = this.assembler;
     asm.at = i;
-    asm.timestamp(id, s.slice(nameStart, q), this.clock.rel(s, a, b));
+    const info = nameInfoAt(u, nameStart, q);
+    const rel = this.clock.rel(u, a, b);
+    if (info === undefined) asm.extra(id, u.toString("utf8", nameStart, q), rel);
+    else asm.point(id, info, rel);
     asm.tick();
     return b + 3;
   };
 
-  readonly entry = (s: string, start: number, end: number): void => {
-    let raw = s.slice(start, end);
+  /** The 2.x header entry, read in place from the model name on; -1 to fall back to JSON.parse. */
+  private header(u: Buffer, i: number, nameStart: number, id: number): number {
+    const nameEnd = plainStringEnd(u, nameStart);
+    if (nameEnd < 0 || !at(u, nameEnd, VERSION_PREFIX)) return -1;
+    const va = nameEnd + VERSION_PREFIX.length;
+    const vb = digitsEnd(u, va, true);
+    if (vb === va || vb - va > 16) return -1;
+    let k = vb;
+    let requestId: string | null = null;
+    if (at(u, k, REQUEST_ID_PREFIX)) {
+      const ra = k + REQUEST_ID_PREFIX.length;
+      const rb = plainStringEnd(u, ra);
+      if (rb < 0) return -1;
+      requestId = rb > ra ? u.toString("utf8", ra, rb) : null;
+      k = rb + 1;
+    }
+    let parent: number | null = null;
+    if (at(u, k, PARENT_PREFIX)) {
+      const pa = k + PARENT_PREFIX.length;
+      const pb = digitsEnd(u, pa, false);
+      if (pb === pa || pb - pa > 15) return -1;
+      const p = intAt(u, pa, pb);
+      parent = p > 0 ? p : null;
+      k = pb;
+    }
+    if (k >= u.length || u[k] !== 125) return -1;
+    const asm = this.assembler;
+    asm.at = i;
+    asm.header(id, u.toString("utf8", nameStart, nameEnd), intAt(u, va, vb), requestId, parent);
+    asm.tick();
+    return k + 1;
+  }
+
+  readonly entry = (u: Buffer, start: number, end: number): void => {
+    let raw = u.toString("utf8", start, end);
     if (raw.includes('"ns"')) raw = raw.replace(NS_AS_STRING, '$1"$2"');
     let obj: unknown;
     try {
@@ -138,7 +228,7 @@ export class EntryParser {
           d.add("bad_timestamp", "warning", `a timestamp is not {"name": string, "ns": non-negative integer}: ${JSON.stringify(t)?.slice(0, 80)}; skipped`, {offset});
           continue;
         }
-        asm.timestamp(id, t.name, this.clock.rel(t.ns, 0, t.ns.length));
+        asm.timestamp(id, t.name, this.clock.relString(t.ns));
       }
     }
     if (typeof obj.activity === "string") {

@@ -1,10 +1,7 @@
 // Reads Triton trace files (every layout, split files, truncated files) as a stream of requests.
 // Files are read in 4 MiB chunks; only the requests in flight are held (see requests.ts).
 
-import {createReadStream} from "node:fs";
-import {stat} from "node:fs/promises";
-import {isAscii} from "node:buffer";
-import {StringDecoder} from "node:string_decoder";
+import {open, stat} from "node:fs/promises";
 import {InputError} from "../../common/errors.ts";
 import {Diagnostics} from "../common/diagnostics.ts";
 import {Clock, EntryParser} from "./parser.ts";
@@ -31,6 +28,8 @@ export interface ReadOptions {
   /** Called before each file, e.g. for progress. */
   onFile?(path: string, index: number): void;
   chunkBytes?: number;
+  /** Time base to use (rows need it while requests stream by); a new one by default. */
+  clock?: Clock;
 }
 
 export interface ReadResult {
@@ -46,7 +45,7 @@ export function naturalCompare(a: string, b: string): number {
 
 export async function readTritonTraces(paths: readonly string[], options: ReadOptions): Promise<ReadResult> {
   const diagnostics = options.diagnostics ?? new Diagnostics();
-  const clock = new Clock();
+  const clock = options.clock ?? new Clock();
   const assembler = new RequestAssembler({window: options.window, diagnostics, onRequest: options.onRequest});
   const files: TraceFileInfo[] = [];
   for (let k = 0; k < paths.length; k++) {
@@ -63,23 +62,38 @@ export async function readTritonTraces(paths: readonly string[], options: ReadOp
     const parser = new EntryParser(() => tokenizer, assembler, clock, diagnostics);
     tokenizer = new JsonArrayTokenizer(path, {fast: parser.fast, entry: parser.entry});
     assembler.file = path;
-    assembler.offsetAt = (i) => tokenizer.offsetFast(i);
-    const decoder = new StringDecoder("utf8");
+    assembler.offsetAt = (i) => tokenizer.offsetOf(i);
     let layout: TraceLayout = "unknown";
+    // One buffer, reused: read after the carried partial entry, scan, move the new carry to the front.
+    const chunk = options.chunkBytes ?? 4 << 20;
+    let buf = Buffer.allocUnsafe(chunk * 2);
+    let have = 0;
     let first = true;
-    for await (const chunk of createReadStream(path, {highWaterMark: options.chunkBytes ?? 4 << 20})) {
-      const buf = chunk as Buffer;
-      if (first) {
-        first = false;
-        const sniff = sniffTritonTrace(buf.subarray(0, 4096));
-        if (!sniff.ok) throw new InputError(path, `is not a Triton trace file: ${sniff.reason}`, {hint: "Give a file written by tritonserver --trace-file (or --trace-config triton,file=...)."});
-        layout = sniff.layout;
+    const fh = await open(path, "r");
+    try {
+      for (;;) {
+        if (buf.length - have < chunk) {
+          const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, have + chunk));
+          buf.copy(bigger, 0, 0, have);
+          buf = bigger;
+        }
+        const {bytesRead} = await fh.read(buf, have, chunk, null);
+        if (bytesRead === 0) break;
+        if (first) {
+          first = false;
+          const sniff = sniffTritonTrace(buf.subarray(0, Math.min(bytesRead, 4096)));
+          if (!sniff.ok) throw new InputError(path, `is not a Triton trace file: ${sniff.reason}`, {hint: "Give a file written by tritonserver --trace-file (or --trace-config triton,file=...)."});
+          layout = sniff.layout;
+        }
+        const n = have + bytesRead;
+        const used = tokenizer.scan(buf, n);
+        buf.copy(buf, 0, used, n);
+        have = n - used;
       }
-      tokenizer.push(decoder.write(buf), isAscii(buf));
+    } finally {
+      await fh.close();
     }
-    const tail = decoder.end();
-    if (tail) tokenizer.push(tail, false);
-    const end = tokenizer.end();
+    const end = tokenizer.end(buf.subarray(0, have));
     assembler.flush();
     if (end.truncated) {
       const what = end.droppedEntries ? `an incomplete entry was dropped at byte ${end.droppedOffset}` : `the closing ']' is missing at byte ${end.droppedOffset}`;

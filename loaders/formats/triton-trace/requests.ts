@@ -13,7 +13,7 @@
 // Ids are scoped to one file: flush() at the end of each file emits everything still open.
 
 import type {Diagnostics} from "../common/diagnostics.ts";
-import {nameInfo, P, POINT_COUNT, type Protocol} from "./names.ts";
+import {nameInfo, P, POINT_COUNT, type NameInfo, type Protocol} from "./names.ts";
 
 export interface TritonRequest {
   file: string;
@@ -59,6 +59,11 @@ export interface AssemblerOptions {
   onRequest(request: TritonRequest): void;
 }
 
+interface Done {
+  frontend: Protocol | null;
+  rootId: number | null;
+}
+
 /** Finalized ids remembered for children that arrive after their parent was emitted. */
 const REMEMBERED = 65536;
 /** Times a child whose parent is unknown is re-queued before it is emitted on its own. */
@@ -68,7 +73,9 @@ export class RequestAssembler {
   private readonly pending = new Map<number, Pending>();
   private queue: Pending[] = [];
   private queueHead = 0;
-  private readonly done = new Map<number, {frontend: Protocol | null; rootId: number | null}>();
+  // Two generations instead of an LRU: deleting a Map's oldest key again and again is slow in V8.
+  private done = new Map<number, Done>();
+  private doneOld = new Map<number, Done>();
   private seq = 0;
   private syntheticId = -1;
   private readonly window: number;
@@ -143,16 +150,27 @@ export class RequestAssembler {
   }
 
   timestamp(id: number, name: string, rel: number): void {
-    const r = this.get(id);
     const info = nameInfo(name);
-    if (info === undefined) {
-      (r.extras ??= []).push({name, rel});
-    } else {
-      if (!Number.isNaN(r.ts[info.point])) this.diagnostics.add("repeated_timestamp", "info", `a timestamp name appears more than once in one request (${name}); the last one counts, as in trace_summary.py`, {offset: this.offsetAt(this.at)});
-      r.ts[info.point] = rel;
-      if (info.protocol !== undefined) r.protocol = info.protocol;
-      if (info.layout === 1) r.layout = 1;
+    if (info === undefined) this.extra(id, name, rel);
+    else this.point(id, info, rel);
+  }
+
+  /** A timestamp with a canonical name. */
+  point(id: number, info: NameInfo, rel: number): void {
+    const r = this.get(id);
+    if (!Number.isNaN(r.ts[info.point])) {
+      this.diagnostics.add("repeated_timestamp", "info", "a timestamp name appears more than once in one request; the last one counts, as in trace_summary.py", {offset: this.offsetAt(this.at)});
     }
+    r.ts[info.point] = rel;
+    if (info.protocol !== undefined) r.protocol = info.protocol;
+    if (info.layout === 1) r.layout = 1;
+    this.touch(r);
+  }
+
+  /** A timestamp outside the canonical set (custom activity). */
+  extra(id: number, name: string, rel: number): void {
+    const r = this.get(id);
+    (r.extras ??= []).push({name, rel});
     this.touch(r);
   }
 
@@ -219,7 +237,7 @@ export class RequestAssembler {
         (parent.children ??= []).push(r);
         return true;
       }
-      const known = this.done.get(r.parentId);
+      const known = this.done.get(r.parentId) ?? this.doneOld.get(r.parentId);
       if (known !== undefined) {
         r.frontend = known.frontend;
         r.rootId = known.rootId;
@@ -251,7 +269,10 @@ export class RequestAssembler {
       this.onRequest(r as TritonRequest);
     }
     this.done.set(r.id, {frontend: r.frontend, rootId: r.rootId});
-    if (this.done.size > REMEMBERED) this.done.delete(this.done.keys().next().value as number);
+    if (this.done.size >= REMEMBERED) {
+      this.doneOld = this.done;
+      this.done = new Map();
+    }
     const children = r.children;
     if (children !== null) {
       r.children = null;
@@ -286,6 +307,7 @@ export class RequestAssembler {
     this.queue = [];
     this.queueHead = 0;
     this.done.clear();
+    this.doneOld.clear();
   }
 }
 

@@ -45,9 +45,45 @@ class Values {
     }
     this.data[this.length++] = v;
   }
-  sorted(): Float64Array {
-    return this.data.subarray(0, this.length).sort();
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
   }
+}
+
+/** Rearrange a so that a[k] is the k-th smallest, smaller ones before it and larger after (Hoare's select). */
+function select(a: Float64Array, k: number, lo: number, hi: number): void {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // median of three as pivot
+    let x = a[lo];
+    let y = a[mid];
+    let z = a[hi];
+    if (x > y) [x, y] = [y, x];
+    if (y > z) y = z < x ? x : z;
+    const pivot = y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/** The k-th smallest value (0-based), rearranging `a` in place; linear time on average. */
+export function kth(a: Float64Array, k: number): number {
+  select(a, k, 0, a.length - 1);
+  return a[k];
 }
 
 interface Group {
@@ -60,14 +96,18 @@ interface Group {
   values: Values[];
 }
 
-/** Linear-interpolation percentile (numpy's default) of sorted values; p in [0, 100]. */
-export function percentile(sorted: ArrayLike<number>, p: number): number | null {
-  const n = sorted.length;
+/** Linear-interpolation percentile (numpy's default); p in [0, 100]. Rearranges `values`. */
+export function percentile(values: Float64Array, p: number): number | null {
+  const n = values.length;
   if (n === 0) return null;
   const pos = ((n - 1) * p) / 100;
   const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  const a = kth(values, lo);
+  if (lo + 1 >= n || pos === lo) return a;
+  // After select, everything past lo is >= a[lo]: the next rank is their minimum.
+  let b = Infinity;
+  for (let i = lo + 1; i < n; i++) if (values[i] < b) b = values[i];
+  return a + (b - a) * (pos - lo);
 }
 
 const BASIC = [I.infer, I.receive, I.send, I.request, I.queue, I.compute, I.compute_input, I.compute_infer, I.compute_output];
@@ -133,7 +173,7 @@ export class TraceSummary {
         if (i === I.frontend_overhead) m = g.has[I.infer] ? (g.sums[I.infer] - g.sums[I.request] - g.sums[I.receive] - g.sums[I.send]) / d : null;
         if (i === I.handler_overhead) m = g.has[I.queue] && g.has[I.compute] ? (g.sums[I.request] - g.sums[I.queue] - g.sums[I.compute]) / d : null;
         mean[name] = m;
-        const sorted = g.values[i].sorted();
+        const sorted = g.values[i].view();
         const us = (x: number | null) => (x === null ? null : x / 1000);
         p50[name] = us(percentile(sorted, 50));
         p90[name] = us(percentile(sorted, 90));
