@@ -4,17 +4,7 @@
 // Deterministic (seeded).
 
 import {createWriteStream} from "node:fs";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import {mulberry32 as rng} from "../loaders/common/random.ts";
 
 interface Pending {
   entries: string[];

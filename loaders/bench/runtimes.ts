@@ -4,7 +4,10 @@
 //   ort-cuda  onnxruntime-node, CUDA execution provider (only where an NVIDIA GPU and CUDA are present)
 
 import {readFile} from "node:fs/promises";
+import {mulberry32} from "../common/random.ts";
 import {RUNTIMES, type RuntimeName} from "./config.ts";
+
+export {mulberry32};
 
 export interface OpenSession {
   /** One inference of the prepared inputs (the timed call). */
@@ -27,18 +30,6 @@ export interface SessionOptions {
   profilePrefix?: string;
   /** Where ORT saves the optimized graph (for fusion maps). */
   optimizedModelFile?: string;
-}
-
-/** A small deterministic PRNG (mulberry32): inputs are the same on every run and machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface InputMeta {
