@@ -48,6 +48,59 @@ async function waitForData(page: Page, {charts = 0, tables = 0}: {charts?: numbe
 type Check = (page: Page) => Promise<void>;
 
 const CHECKS: Record<string, Check> = {
+  "/timeline": async (page) => {
+    // Stage timeline, overview strip, Gantt, network lane, latency-throughput, perf stage bars; stats and diagnostics tables.
+    await waitForData(page, {charts: 6, tables: 2});
+    assert.equal(await page.locator("[data-empty-store]").count(), 0, "no empty-store note once serving files are imported");
+    assert.match((await page.locator("p.data-label").first().textContent()) ?? "", /Imported from files: Triton traces? .*trace\.json\.0/, "the page says the data is imported and from which files");
+    // The stage timeline: a Triton bar and a perf_analyzer bar, every segment labelled in µs.
+    const timeline = page.locator("[data-chart='stage-timeline']");
+    const labels = (await timeline.locator("text").allTextContents()).filter((t) => /^\d[\d,.]* µs$/.test(t));
+    assert.ok(labels.length >= 14, `µs labels on the segments: ${labels}`);
+    assert.ok((await timeline.textContent())?.includes("Triton trace: mean of each stage"), "Triton bar drawn");
+    assert.ok((await timeline.textContent())?.includes("perf_analyzer, concurrency 1"), "perf_analyzer bar drawn for the same model");
+    // The stats table: count, mean, p50, p90, p99 for each stage.
+    const stats = page.locator("form[class*='-table'] table").first();
+    assert.deepEqual((await stats.locator("thead th").allTextContents()).slice(1), ["stage", "count", "mean µs", "p50 µs", "p90 µs", "p99 µs"]);
+    const stageNames = await stats.locator("tbody td:nth-child(2)").allTextContents();
+    assert.ok(["network + frontend receive", "queue", "compute input", "compute infer", "compute output", "send"].every((x) => stageNames.includes(x)), `stages: ${stageNames}`);
+    // The Gantt: requests in the first window drawn with stage segments; the network lane on the same axis.
+    const caption = page.locator("[data-gantt-caption]");
+    const count = async () => Number(/([\d,]+)<\/strong> request/.exec((await caption.innerHTML()) ?? "")?.[1].replaceAll(",", "") ?? NaN);
+    const before = await count();
+    assert.ok(before >= 50 && before < 300, `first window holds part of the trace: ${before}`);
+    assert.ok((await page.locator("[data-chart='request-gantt'] rect").count()) > 5 * before, "stage segments drawn for the requests");
+    assert.ok((await page.locator("[data-chart='network-lane'] line").count()) > 20, "network events drawn in the window");
+    assert.ok((await page.locator("p").filter({hasText: "on the trace's time axis"}).count()) === 1, "the page says the network log shares the trace's clock");
+    // Brushing the overview strip narrows the Gantt.
+    const strip = page.locator("[data-time-brush] svg");
+    await strip.scrollIntoViewIfNeeded();
+    const box = (await strip.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height / 3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 3, {steps: 5});
+    await page.mouse.up();
+    await page.waitForFunction((b) => {
+      const m = /([\d,]+)<\/strong> request/.exec(document.querySelector("[data-gantt-caption]")?.innerHTML ?? "");
+      return m !== null && Number(m[1].replaceAll(",", "")) !== b;
+    }, before, {timeout: 30_000});
+    const after = await count();
+    assert.ok(after > 0 && after < before, `a narrower window holds fewer requests: ${before} -> ${after}`);
+    assert.match((await caption.textContent()) ?? "", /^Window [\d,.]+ µs – [\d,.]+ µs/, "the window is stated");
+    // perf_analyzer: levels in order of load on the curve, stacked stages per level.
+    const curve = await page.locator("[data-chart='latency-throughput'] text").allTextContents();
+    assert.ok(["c=1", "c=2", "c=4", "c=8", "c=16"].every((c) => curve.includes(c)), `load labels: ${curve}`);
+    assert.ok((await page.locator("[data-chart='perf-stage-bars'] rect").count()) >= 5 * 6, "stacked stage bars per load level");
+    // A model name from the trace is text, never markup: choose it and see it as text.
+    const hostile = "<img src=x onerror=alert(1)>";
+    const select = page.locator("form").filter({has: page.locator("label", {hasText: /^Model$/})}).locator("select");
+    const options = await select.locator("option").allTextContents();
+    assert.ok(options.includes(`${hostile} (60 requests)`), `model options: ${options}`);
+    await select.selectOption({label: `${hostile} (60 requests)`});
+    await page.waitForFunction((h) => [...document.querySelectorAll("p strong")].some((e) => e.textContent === h), hostile, {timeout: 30_000});
+    assert.equal(await page.locator("img[src='x']").count(), 0, "no element injected from file data");
+    assert.equal(await page.locator("[data-chart='stage-timeline']").textContent().then((t) => t?.includes("perf_analyzer")), false, "no perf_analyzer bar for a model it did not measure");
+  },
   "/": async (page) => {
     await waitForData(page, {charts: 1, tables: 1});
     const rows = await tableRows(page);
@@ -75,6 +128,84 @@ const CHECKS: Record<string, Check> = {
     const n = await boxes.count();
     for (let i = 1; i < n; i++) await boxes.nth(i).uncheck();
     await page.waitForFunction(() => document.querySelectorAll("[data-latency-table] thead th").length === 4, null, {timeout: 30_000});
+  },
+  "/partition": async (page) => {
+    // Curves, split bars, predicted-vs-measured, time saved, across models: five charts. Planner
+    // gaps, unit contributions, baselines, across models: four tables (the squeezenet1_1 table shown
+    // first was profiled to batch 4, too small to hold a size out).
+    await waitForData(page, {charts: 5, tables: 4});
+    assert.equal(await page.locator("[data-empty-store]").count(), 0, "no empty-store note once partition data exists");
+    const machine = await page.locator("p.data-label").first().textContent();
+    assert.match(machine ?? "", /Measured runs on .+\(.+, \d+ cores\) with units /, `the page names the machine: ${machine}`);
+    assert.ok(["cpu:1,wasm:1", "cpu:1,cpu:1#2"].every((u) => machine?.includes(u)), `the page names the units: ${machine}`);
+    assert.match(machine ?? "", /Imported tables .*board-table\.csv/, "imported tables are marked as imported");
+    const across = page.locator("form[class*='-table'] table").last();
+    const models = await across.locator("tbody td:nth-child(2)").allTextContents();
+    assert.ok(["tiny_cnn", "squeezenet1_1"].every((m) => models.includes(m)), `across-models table: ${models}`);
+    // The split chart stacks each planner's shares: one bar per unit with items, three planners.
+    const planners = await page.locator("svg[class^='plot-'] g[aria-label='y-axis tick label'] text").allTextContents();
+    assert.ok(["proportional", "greedy", "optimal"].every((p) => planners.includes(p)), `planners drawn: ${planners}`);
+    // A unit name from an imported table is text, never markup.
+    assert.ok((await page.locator("body").textContent())?.includes("<img src=x onerror=alert(2)>"), "hostile unit name shown as text");
+    assert.equal(await page.locator("img[src='x']").count(), 0, "no element injected from file data");
+    // Inputs react: choosing the tiny_cnn table (profiled to 16) redraws the curves with its units and
+    // adds the held-out sizes' interpolation errors (6 and 12, for both units).
+    const select = page.locator("form").filter({hasText: "Performance table"}).locator("select");
+    const option = await select.locator("option", {hasText: "tiny_cnn"}).first().textContent();
+    await select.selectOption({label: option!});
+    await page.waitForFunction(() => [...document.querySelectorAll("p")].some((p) => /up to batch 16, units cpu:1,wasm:1/.test(p.textContent ?? "")), null, {timeout: 30_000});
+    await waitForData(page, {charts: 5, tables: 5});
+    const held = page.locator("form[class*='-table'] table").first();
+    assert.deepEqual(await held.locator("tbody td:nth-child(3)").allTextContents(), ["6", "12", "6", "12"], "held-out sizes of both units");
+  },
+  "/operators": async (page) => {
+    // Share bars, waterfall and roofline: three charts; fusion map and roofline kernels: two tables.
+    await waitForData(page, {charts: 3, tables: 2});
+    assert.equal(await page.locator("[data-empty-store]").count(), 0, "no empty-store note once profiles exist");
+    const label = (await page.locator("p.data-label").first().textContent()) ?? "";
+    assert.match(label, /Profiled on .+\(.+, \d+ cores; 6 configurations/, `the page names the machine: ${label}`);
+    assert.match(label, /Imported: tiny_cnn on tflite · test-board from .*tiny_cnn-test-board\.txt/, `imported profiles are listed: ${label}`);
+    // The top-k table of tiny_cnn: local CPU and WASM at 'all' beside the imported TFLite profile.
+    const model = page.locator("form").filter({hasText: "Model"}).locator("select").first();
+    await model.selectOption("tiny_cnn");
+    const table = page.locator("[data-topk-table]");
+    await page.waitForFunction(() => [...document.querySelectorAll("[data-topk-table] th.group")].some((th) => /imported/.test(th.textContent ?? "")), null, {timeout: 30_000});
+    const groups = await table.locator("th.group").allTextContents();
+    assert.equal(groups.length, 3, `three columns: ${groups}`);
+    assert.ok(groups[0].startsWith("ort-cpu · ") && groups[1].startsWith("ort-wasm · "), `local columns first: ${groups}`);
+    assert.equal(groups[2], "tflite · test-board (imported) · fp32", "the imported profile is marked");
+    const shares = async (k: number) => {
+      const rows = table.locator("tbody tr:not(.total)");
+      assert.equal(await rows.count(), k, `${k} ranks shown`);
+      const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+      const totals = await table.locator("[data-total]").evaluateAll((tds) => tds.map((td) => Number(td.getAttribute("data-total"))));
+      return {cells, totals};
+    };
+    const four = await shares(4);
+    // The total row adds up the shares shown in each column (cells: #, then op, %, count per column).
+    four.totals.forEach((total, col) => {
+      const sum = four.cells.reduce((a, row) => a + (parseFloat(row[2 + 3 * col]) || 0), 0);
+      assert.ok(Math.abs(sum - total) < 0.2, `column ${col}: total ${total} vs shown ${sum}`);
+    });
+    // The imported column is exactly the TFLite table: CONV_2D 3 nodes x 280 µs of 296 µs.
+    assert.deepEqual(four.cells[0].slice(7, 10), ["CONV_2D", "94.6%", "3"]);
+    assert.equal(four.cells[0][1], "Conv", "ONNX Runtime's NCHWc convolutions are profiled as Conv");
+    // k is an input: top-2 shows two ranks and a smaller total.
+    const k = page.locator("form").filter({hasText: "k (top-k)"}).locator("input[type=number]");
+    await k.fill("2");
+    await k.dispatchEvent("input");
+    await page.waitForFunction(() => document.querySelectorAll("[data-topk-table] tbody tr:not(.total)").length === 2, null, {timeout: 30_000});
+    const two = await shares(2);
+    two.totals.forEach((t, i) => assert.ok(t <= four.totals[i] + 1e-9, "top-2 total <= top-4 total"));
+    // The fusion map says what ORT fused: Conv+BatchNormalization+Relu into one NCHWc convolution, three times.
+    await page.waitForFunction(() => [...document.querySelectorAll("form[class*='-table'] td")].some((td) => td.textContent === "Conv+BatchNormalization+Relu"), null, {timeout: 30_000});
+    const fusion = page.locator("form[class*='-table'] table").first();
+    const line = await fusion.locator("tbody tr", {hasText: "Conv+BatchNormalization+Relu"}).locator("td").allTextContents();
+    assert.ok(line.includes("Conv (com.microsoft.nchwc, Relu)") && line.includes("3"), `fusion line: ${line}`);
+    // The roofline names the memory-bound kernels against this host's ceilings.
+    const bound = (await page.locator("[data-memory-bound]").textContent()) ?? "";
+    assert.match(bound, /^\d+ of \d+$/, `memory-bound count: ${bound}`);
+    await waitForData(page, {charts: 3, tables: 2});
   }
 };
 
@@ -117,6 +248,44 @@ describe("pages in headless Chromium", () => {
         await mkdir(dirname(shot), {recursive: true});
         await page.screenshot({path: shot, fullPage: true}).catch(() => {});
         throw Object.assign(error as Error, {message: `${(error as Error).message}\n(screenshot: ${shot}; problems seen: ${JSON.stringify(problems)})`});
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
+
+// A fresh clone before any collection: every page builds, renders without errors, and says how
+// to fill the store instead of drawing anything.
+describe("pages with an empty store", () => {
+  let browser: Browser;
+  let origin: string;
+  let close: () => Promise<void>;
+
+  before(async () => {
+    const store = await tempDir("inferscope-empty-store-");
+    const dist = await tempDir("inferscope-empty-dist-");
+    await buildSite({store, dist});
+    ({url: origin, close} = await serveStatic(dist));
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await close?.();
+    await rm(FRAMEWORK_CACHE, {recursive: true, force: true});
+  });
+
+  for (const {name, path} of config.pages) {
+    it(`${name} (${path}) says how to fill the store`, async () => {
+      const {page, problems} = await openPage(browser, origin, path);
+      try {
+        await settled(page);
+        const note = page.locator("[data-empty-store]").first();
+        await note.waitFor({timeout: 30_000});
+        assert.match(await note.innerText(), /npm run collect|inferscope /, "the note names a command");
+        await page.waitForLoadState("networkidle");
+        assert.deepEqual(problems, [], "no errors and no requests off the local server");
       } finally {
         await page.close();
       }
