@@ -12,7 +12,9 @@
 //
 // That is: TIME (wall clock as printed by time("%H:%M:%S "), or a number), PID, COMM (may contain
 // spaces), SADDR:SPORT, DADDR:DPORT (IPv4, IPv6 with the port after the last ':', or [IPv6]:port),
-// an optional numeric TIME (kernel ns, bpftrace's nsecs: the steady clock Triton's trace uses too),
+// an optional numeric TIME (kernel ns, bpftrace's nsecs: CLOCK_MONOTONIC, the steady clock Triton's
+// trace uses, in older bpftrace; CLOCK_BOOTTIME, equal to it unless the host was suspended, by default
+// in newer releases),
 // an event tag ending in SEND, or in RCV/RECV, and optionally a byte count.
 // "Lost N events" (bpftrace's TextOutput::lost_events) is counted and reported, never ignored.
 //
