@@ -13,7 +13,7 @@
 // The SQL runs on the store's op_profiles view (queryStore / openStore), or on the same table in the
 // browser through DuckDB-wasm, so pages and the CLI compute the same numbers.
 
-import {queryStore} from "../store/store.ts";
+import {openStore} from "../store/store.ts";
 import type {OpScope} from "./profile-rows.ts";
 
 export interface TopOpsFilter {
@@ -118,5 +118,21 @@ ORDER BY model, runtime, device, rank`;
 
 /** The top-k table from the store. */
 export async function topOps(filter: TopOpsFilter, {root}: {root?: string} = {}): Promise<TopOpRow[]> {
-  return (await queryStore(topOpsSql(filter), {root})) as unknown as TopOpRow[];
+  const store = await openStore(root);
+  try {
+    await store.connection.run(MEASURED_VIEW);
+    const table = filter.table ?? "op_profiles_measured";
+    return (await store.connection.runAndReadAll(topOpsSql({...filter, table}))).getRowObjectsJS() as unknown as TopOpRow[];
+  } finally {
+    store.close();
+  }
 }
+
+/**
+ * op_profiles without the warm-up runs that `inferscope profile` recorded in op_profile_runs (their first
+ * runs are 10-20x slower and would skew shares); imported profiles and averaged tables are kept as they are.
+ */
+export const MEASURED_VIEW = `CREATE OR REPLACE TEMP VIEW op_profiles_measured AS
+  SELECT p.* FROM op_profiles p
+  LEFT JOIN op_profile_runs r ON p.run_id = r.run_id AND p.source_file = r.source_file
+  WHERE r.warmup_runs IS NULL OR p.run_index IS NULL OR p.run_index >= r.warmup_runs`;

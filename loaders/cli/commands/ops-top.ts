@@ -36,7 +36,7 @@ export default defineCommand({
       default: "auto",
       description: "rows to rank: auto (top-level nodes, TFLite delegate kernels replaced by their ops), node, delegate_op, subgraph_op, gpu_kernel"
     },
-    "skip-runs": {type: "string", arg: "N", default: "0", description: "leave out the first N runs of per-run profiles (warm-up)"},
+    "skip-runs": {type: "string", arg: "N", default: "0", description: "also leave out the first N runs of per-run profiles (the warm-up runs `inferscope profile` recorded are always left out)"},
     json: {type: "boolean", description: 'print {"rows":[{"model","runtime","device","op","share_pct","count"}]}'}
   },
   positionals: false,
