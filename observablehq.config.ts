@@ -14,7 +14,11 @@ export default {
   // Pages are listed as they land; the sidebar shows them in this order.
   pages: [
     {name: "Overview", path: "/"},
-    {name: "Benchmarks", path: "/benchmarks"}
+    {name: "Benchmarks", path: "/benchmarks"},
+    {name: "Partition", path: "/partition"},
+    {name: "Operators", path: "/operators"},
+    {name: "Timeline", path: "/timeline"},
+    {name: "History", path: "/history"}
   ],
   footer: "inferscope: measurements from real runs on the machines named on each page.",
   search: false,

@@ -10,11 +10,14 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: CommandEntry[] = [
-  {name: "collect", summary: "the default collection on this machine: benchmark the study's models (what `npm run collect` does)", load: () => import("./commands/collect.ts")},
+  {name: "collect", summary: "the default collection on this machine: benchmark the study's models, then profile operators (what `npm run collect` does)", load: () => import("./commands/collect.ts")},
   {name: "bench", summary: "benchmark models x runtimes x threads x batch x optimization level; results into the store", load: () => import("./commands/bench.ts")},
   {name: "import runs", summary: "merge results exported by `inferscope bench --export` on another machine", load: () => import("./commands/import-runs.ts")},
   {name: "import latency", summary: "import a latency table measured elsewhere (model, runtime, device, latency_ms[, flops])", load: () => import("./commands/import-latency.ts")},
   {name: "host", summary: "print this machine's profile: CPU, memory, OS, runtimes and tools found", load: () => import("./commands/host.ts")},
+  {name: "runs list", summary: "list the runs in the store, newest first: kind, status, duration, host, errors", load: () => import("./commands/runs-list.ts")},
+  {name: "runs show", summary: "one run in full: status, command, configuration, git commit, host and library versions, what it wrote", load: () => import("./commands/runs-show.ts")},
+  {name: "runs compare", summary: "what changed between two benchmark runs: median latency per configuration with a bootstrap CI, regressions flagged", load: () => import("./commands/runs-compare.ts")},
   {name: "store list", summary: "list the datasets in the store with their row and file counts", load: () => import("./commands/store-list.ts")},
   {name: "models build", summary: "build zoo models (MobileNet, ResNet, ...) as ONNX files with pseudo-random weights, no downloads", load: () => import("./commands/models-build.ts")},
   {name: "models info", summary: "count an ONNX model's parameters, MACs and FLOPs per op type", load: () => import("./commands/models-info.ts")},
@@ -30,4 +33,7 @@ export const COMMANDS: CommandEntry[] = [
   {name: "partition plan", summary: "split a batch across units: proportional, the reference greedy and the exact optimum, on a stored or imported table", load: () => import("./commands/partition-plan.ts")},
   {name: "partition run", summary: "run a planned split in parallel, one process per unit; measured makespan vs prediction and the best single unit", load: () => import("./commands/partition-run.ts")},
   {name: "ops top", summary: "print a model's top-k operators: share of operator time and count per run, per runtime/device", load: () => import("./commands/ops-top.ts")},
+  {name: "ops fusion", summary: "print a model's fusion map: which original ops each ONNX Runtime kernel replaced, with counts", load: () => import("./commands/ops-fusion.ts")},
+  {name: "profile", summary: "profile models operator by operator with ONNX Runtime here (ort-cpu, ort-wasm): kernel times, fusion maps, roofline", load: () => import("./commands/profile.ts")},
+  {name: "profile roofline", summary: "measure this host's roofline ceilings once (peak GEMM GFLOP/s, copy GB/s) and store them", load: () => import("./commands/profile-roofline.ts")},
 ];

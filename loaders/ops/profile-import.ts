@@ -7,6 +7,7 @@ import {storeImport, type ImportResult, type ImportWrite} from "../formats/commo
 import {opProfiles} from "../store/datasets.ts";
 import {storeRoot} from "../store/store.ts";
 import type {OptionSpec} from "../cli/command.ts";
+import {redactOption} from "../history/redact.ts";
 import {validateOpRows, type OpProfileMeta, type OpProfileParse} from "./profile-rows.ts";
 
 export function importOptions(defaultRuntime: string) {
@@ -15,7 +16,8 @@ export function importOptions(defaultRuntime: string) {
     device: {type: "string", arg: "D", description: "device the profile was taken on, e.g. jetson-nano, pixel4 (required)"},
     runtime: {type: "string", arg: "R", default: defaultRuntime, description: "runtime that produced the profile"},
     "opt-level": {type: "string", arg: "L", description: "optimization level or precision the profile was taken with (e.g. all, fp16)"},
-    json: {type: "boolean", description: "print the import result as JSON"}
+    json: {type: "boolean", description: "print the import result as JSON"},
+    redact: redactOption
   } satisfies Record<string, OptionSpec>;
 }
 
@@ -45,7 +47,8 @@ export async function importOpProfile({
   parsed,
   meta,
   config = {},
-  root
+  root,
+  redact = false
 }: {
   kind: string;
   format: string;
@@ -53,6 +56,7 @@ export async function importOpProfile({
   meta: OpProfileMeta;
   config?: Record<string, unknown>;
   root?: string;
+  redact?: boolean;
 }): Promise<ImportResult> {
   validateOpRows(parsed.rows);
   return storeImport({
@@ -62,7 +66,8 @@ export async function importOpProfile({
     format,
     writes: [{dataset: opProfiles, rows: parsed.rows} satisfies ImportWrite<typeof opProfiles> as ImportWrite<any>],
     diagnostics: parsed.diagnostics,
-    root
+    root,
+    redact
   });
 }
 

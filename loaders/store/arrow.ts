@@ -3,6 +3,7 @@
 // 64-bit integers become Float64 (exact below 2^53) because Plot and Inputs want numbers, not BigInts.
 
 import {DuckDBTypeId, type DuckDBConnection, type DuckDBType} from "@duckdb/node-api";
+import {maybeRedactTable} from "../history/redact-output.ts";
 import {Bool, Float64, Int32, List, Field, TimestampMillisecond, Table, Utf8, vectorFromArray, tableToIPC, type DataType, type Vector} from "apache-arrow";
 
 function arrowType(t: DuckDBType): DataType {
@@ -62,5 +63,6 @@ export async function queryArrow(connection: DuckDBConnection, sql: string): Pro
 }
 
 export async function queryArrowIPC(connection: DuckDBConnection, sql: string): Promise<Uint8Array> {
-  return tableToIPC(await queryArrow(connection, sql), "stream");
+  // INFERSCOPE_REDACT=1 (a build for sharing): addresses, hostnames and user names replaced in every text column.
+  return tableToIPC(await maybeRedactTable(await queryArrow(connection, sql), connection), "stream");
 }

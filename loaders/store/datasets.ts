@@ -148,6 +148,7 @@ export const partitionProfiles = defineDataset({
     {name: "warmup_runs", type: "INTEGER", nullable: true, doc: "warm-up runs at this size before timing"},
     {name: "samples_ms", type: "DOUBLE[]", nullable: true, doc: "every timed run, ms (parent side)"},
     {name: "session_create_ms", type: "DOUBLE", nullable: true, doc: "time the unit process took to create its session, ms"},
+    {name: "load_1m", type: "DOUBLE", nullable: true, doc: "the machine's 1-minute load average when this size was measured: other work on the machine distorts timings"},
     {name: "imported", type: "BOOLEAN", doc: "true for tables read from a CSV measured elsewhere"},
     {name: "source_file", type: "VARCHAR", nullable: true, doc: "the CSV an imported table came from"}
   ]
@@ -209,6 +210,7 @@ export const partitionRuns = defineDataset({
     {name: "reduction_pct", type: "DOUBLE", nullable: true, doc: "split rows: 100 x (1 - makespan / best_single): how much time the split saved over the best single unit (negative: it lost)"},
     {name: "runs", type: "INTEGER", doc: "timed repetitions"},
     {name: "warmup_runs", type: "INTEGER", doc: "warm-up repetitions before timing"},
+    {name: "load_1m", type: "DOUBLE", nullable: true, doc: "the machine's 1-minute load average when the timed repetitions started: other work on the machine distorts timings"},
     {name: "profile_run_id", type: "VARCHAR", doc: "run_id of the performance table the predictions came from"}
   ]
 });
@@ -317,7 +319,7 @@ export const netEvents = defineDataset({
     {name: "source_file", type: "VARCHAR", doc: "the log imported"},
     {name: "line", type: "INTEGER", doc: "1-based line of the event in the log"},
     {name: "wall_time", type: "VARCHAR", nullable: true, doc: "the TIME column as printed (e.g. 14:03:07 from time(\"%H:%M:%S\")); null when the first TIME is a number"},
-    {name: "ts_ns", type: "BIGINT", nullable: true, doc: "kernel timestamp in ns (the numeric TIME column: bpftrace nsecs, CLOCK_MONOTONIC, the same clock as Triton's trace)"},
+    {name: "ts_ns", type: "BIGINT", nullable: true, doc: "kernel timestamp in ns (the numeric TIME column: bpftrace nsecs, CLOCK_MONOTONIC in older bpftrace and CLOCK_BOOTTIME by default in newer ones; either matches Triton's steady clock on the same host unless it was suspended)"},
     {name: "pid", type: "INTEGER", doc: "process id"},
     {name: "comm", type: "VARCHAR", doc: "process name, as printed"},
     {name: "family", type: "VARCHAR", doc: "'ipv4' or 'ipv6'"},
@@ -331,12 +333,88 @@ export const netEvents = defineDataset({
   ]
 });
 
+/**
+ * Local operator profiles (loaders/profile/): one row per profiled configuration of `inferscope profile`.
+ * Its op_profiles rows share run_id and source_file; run_index < warmup_runs are the warm-up runs.
+ */
+export const opProfileRuns = defineDataset({
+  name: "op_profile_runs",
+  doc: "one row per configuration profiled by `inferscope profile`: what ran, warm-up runs to leave out, wall times",
+  columns: [
+    {name: "model", type: "VARCHAR", doc: "model name (zoo name or file base name)"},
+    {name: "model_file", type: "VARCHAR", doc: "path of the ONNX file that ran"},
+    {name: "runtime", type: "VARCHAR", doc: "ort-cpu, ort-wasm or ort-cuda"},
+    {name: "device", type: "VARCHAR", doc: "cpu, or gpu:<name> for ort-cuda (as in op_profiles)"},
+    {name: "opt_level", type: "VARCHAR", doc: "ORT graph optimization level: disabled, basic, extended or all"},
+    {name: "threads", type: "INTEGER", doc: "intra-op threads (WASM threads for ort-wasm)"},
+    {name: "batch", type: "INTEGER", doc: "batch size of each inference"},
+    {name: "status", type: "VARCHAR", doc: "ok, or failed (error says why)"},
+    {name: "error", type: "VARCHAR", nullable: true, doc: "why the configuration failed"},
+    {name: "source_file", type: "VARCHAR", nullable: true, doc: "the profile file, as stored in op_profiles.source_file"},
+    {name: "warmup_runs", type: "INTEGER", doc: "runs done first and kept in the profile: op_profiles rows with run_index < warmup_runs are warm-ups"},
+    {name: "runs", type: "INTEGER", doc: "profiled runs after the warm-up"},
+    {name: "node_rows", type: "INTEGER", nullable: true, doc: "op_profiles rows written for this configuration (all runs)"},
+    {name: "session_create_ms", type: "DOUBLE", nullable: true, doc: "time to create the session (load + optimize, profiling on), ms"},
+    {name: "median_ms", type: "DOUBLE", nullable: true, doc: "median wall time of one profiled run (session.run as the caller saw it), ms"},
+    {name: "samples_ms", type: "DOUBLE[]", nullable: true, doc: "wall time of every profiled run after the warm-up, ms"},
+    {name: "op_time_median_ms", type: "DOUBLE", nullable: true, doc: "median over the profiled runs of the summed node times, ms (what the operator shares divide)"},
+    {name: "fusion_status", type: "VARCHAR", doc: "ok when fusion_maps rows were written for this configuration, else why not"},
+    {name: "graph_source", type: "VARCHAR", nullable: true, doc: "where the optimized graph for the fusion map came from (ORT's optimizedModelFilePath, or for ort-wasm onnxruntime-node at the same level without NCHWc, checked against the profile)"}
+  ]
+});
+
+/**
+ * Fusion maps (loaders/profile/fusion.ts): for each node of an optimized ORT graph, the nodes of the graph at
+ * level 'disabled' it replaced, with their FLOPs; plus one row per unoptimized node no kernel runs.
+ * Joined to op_profiles on run_id, source_file and node_name.
+ */
+export const fusionMaps = defineDataset({
+  name: "fusion_maps",
+  doc: "per optimized-graph node: the original ops it replaced (e.g. Conv+BatchNormalization+Relu -> FusedConv(Relu)) and their FLOPs",
+  columns: [
+    {name: "model", type: "VARCHAR", doc: "model name"},
+    {name: "runtime", type: "VARCHAR", doc: "ort-cpu, ort-wasm or ort-cuda"},
+    {name: "opt_level", type: "VARCHAR", doc: "ORT graph optimization level of the optimized graph"},
+    {name: "batch", type: "INTEGER", doc: "batch size the FLOPs are for"},
+    {name: "source_file", type: "VARCHAR", doc: "the profile of the same configuration (op_profiles.source_file)"},
+    {name: "node_name", type: "VARCHAR", nullable: true, doc: "the optimized node (as named in the profile); null for a removed original node"},
+    {name: "op_type", type: "VARCHAR", nullable: true, doc: "the optimized node's op type (Conv, FusedConv, ReorderOutput, ...); null for a removed node"},
+    {name: "fused_domain", type: "VARCHAR", nullable: true, doc: "the optimized node's domain (com.microsoft, com.microsoft.nchwc); null for the default domain"},
+    {name: "fused_activation", type: "VARCHAR", nullable: true, doc: "the activation fused into the node (its 'activation' attribute)"},
+    {name: "kind", type: "VARCHAR", doc: "kept (same op), replaced (one original op, another kernel), fused (several ops in one kernel), inserted (no original op, e.g. a layout reorder), removed (an original op no kernel runs), unmatched (origin not found)"},
+    {name: "original_ops", type: "VARCHAR", nullable: true, doc: "op types of the original nodes it replaced, in graph order, joined with '+' (e.g. Conv+BatchNormalization+Add+Relu); null when none"},
+    {name: "original_nodes", type: "VARCHAR", doc: "JSON array of the original node names"},
+    {name: "original_count", type: "INTEGER", doc: "how many original nodes it replaced"},
+    {name: "flops", type: "DOUBLE", nullable: true, doc: "FLOPs of one execution: the sum over the original nodes (models info's rules, at this batch); null when one of them cannot be counted"},
+    {name: "graph_source", type: "VARCHAR", doc: "where the optimized graph came from (see op_profile_runs.graph_source)"}
+  ]
+});
+
+/** The host's roofline ceilings (loaders/profile/roofline.ts), measured once per host by `inferscope profile roofline`. */
+export const rooflineHost = defineDataset({
+  name: "roofline_host",
+  doc: "this host's measured peak compute (large GEMM in onnxruntime-node) and memory bandwidth (large copies), per thread count",
+  columns: [
+    {name: "metric", type: "VARCHAR", doc: "'compute' (GFLOP/s) or 'memory' (GB/s)"},
+    {name: "method", type: "VARCHAR", doc: "what was timed, e.g. 'ort MatMul 1024x1024x1024 fp32', 'TypedArray.set 256 MiB', 'ort Add 64Mi fp32'"},
+    {name: "threads", type: "INTEGER", doc: "threads the measurement used"},
+    {name: "best", type: "DOUBLE", doc: "the best repetition: GFLOP/s or GB/s (the ceiling)"},
+    {name: "median", type: "DOUBLE", doc: "the median repetition, same unit"},
+    {name: "unit", type: "VARCHAR", doc: "GFLOP/s or GB/s"},
+    {name: "work", type: "DOUBLE", doc: "FLOPs or bytes moved (read + written) per repetition"},
+    {name: "samples_ms", type: "DOUBLE[]", doc: "every timed repetition, ms"}
+  ]
+});
+
 /** All datasets, by name. Later modules add theirs here so the reader can create a view for each. */
 export const DATASETS: Record<string, Dataset> = {
   runs,
   bench_results: benchResults,
   import_diagnostics: importDiagnostics,
   op_profiles: opProfiles,
+  op_profile_runs: opProfileRuns,
+  fusion_maps: fusionMaps,
+  roofline_host: rooflineHost,
   partition_profiles: partitionProfiles,
   partition_plans: partitionPlans,
   partition_runs: partitionRuns,

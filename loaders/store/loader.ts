@@ -3,6 +3,7 @@
 
 import {queryArrowIPC} from "./arrow.ts";
 import {openStore} from "./store.ts";
+import {maybeRedactJson} from "../history/redact-output.ts";
 
 async function guard(what: string, body: () => Promise<void>): Promise<void> {
   try {
@@ -28,6 +29,6 @@ export async function printArrow(sql: string): Promise<void> {
 
 export async function printJson(value: () => Promise<unknown>): Promise<void> {
   await guard("json", async () => {
-    process.stdout.write(JSON.stringify(await value()));
+    process.stdout.write(JSON.stringify(await maybeRedactJson(await value())));
   });
 }

@@ -48,6 +48,41 @@ async function waitForData(page: Page, {charts = 0, tables = 0}: {charts?: numbe
 type Check = (page: Page) => Promise<void>;
 
 const CHECKS: Record<string, Check> = {
+  "/history": async (page) => {
+    // Latency over time; the latest changes of the chosen model and the runs in the store: one chart, two tables.
+    await waitForData(page, {charts: 1, tables: 2});
+    assert.equal(await page.locator("[data-empty-store]").count(), 0, "no empty-store note once benchmark runs exist");
+    const label = (await page.locator("p.data-label").first().textContent()) ?? "";
+    const runs = Number(/^(\d+) benchmark runs of \d+ configurations on 1 host/.exec(label)?.[1]);
+    assert.ok(runs >= 2, `the page counts the runs: ${label}`);
+    assert.match(label, /\d+ changes between consecutive runs, \d+ flagged as regressions and \d+ as improvements \(threshold 5%\)/);
+    // tiny_cnn (two runs) on ort-cpu is shown first: three settings, a point per run, each with its interval.
+    const modelSelect = page.locator("form").filter({has: page.locator("label", {hasText: /^Model$/})}).locator("select");
+    assert.equal(await modelSelect.locator("option:checked").textContent(), "tiny_cnn");
+    const chart = page.locator("[data-chart='history']");
+    assert.ok((await chart.locator("g[aria-label='dot']").first().locator("circle").count()) >= 6, "two runs of three configurations drawn");
+    assert.ok((await chart.locator("g[aria-label='rule'] line").count()) >= 6, "an interval bar per run");
+    const legend = (await chart.textContent()) ?? "";
+    assert.ok(["1 thread · batch 1 · opt all", "opt disabled"].every((s) => legend.includes(s)), `configurations named: ${legend.slice(0, 200)}`);
+    // The latest change of each configuration, with a verdict from the same test as runs compare.
+    const latest = page.locator("form[class*='-table'] table").first();
+    const rows = await latest.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+    assert.equal(rows.length, 3, `three configurations compared: ${JSON.stringify(rows)}`);
+    for (const r of rows) {
+      assert.ok(r.some((c) => /^(unchanged|regression|improvement|too few samples)$/.test(c)), `a verdict: ${r}`);
+      assert.ok(r.some((c) => /^\[[+-]\d+\.\d%, [+-]\d+\.\d%\]$/.test(c)), `an interval: ${r}`);
+    }
+    // Latest regressions: a table or a note saying none was flagged (real timings decide which).
+    const regressions = page.locator("[data-regressions]");
+    await regressions.waitFor();
+    const flagged = Number(await regressions.getAttribute("data-regressions"));
+    if (flagged === 0) assert.match((await regressions.textContent()) ?? "", /^No regression flagged/);
+    else assert.equal(await regressions.locator("tbody tr").count(), Math.min(flagged, 50));
+    // Inputs react: squeezenet1_1 has a single run, so nothing to compare yet.
+    await modelSelect.selectOption({label: "squeezenet1_1"});
+    await page.waitForFunction(() => [...document.querySelectorAll("p em")].some((e) => /single run so far/.test(e.textContent ?? "")), null, {timeout: 30_000});
+    await waitForData(page, {charts: 1, tables: 1});
+  },
   "/timeline": async (page) => {
     // Stage timeline, overview strip, Gantt, network lane, latency-throughput, perf stage bars; stats and diagnostics tables.
     await waitForData(page, {charts: 6, tables: 2});
@@ -100,6 +135,7 @@ const CHECKS: Record<string, Check> = {
     await page.waitForFunction((h) => [...document.querySelectorAll("p strong")].some((e) => e.textContent === h), hostile, {timeout: 30_000});
     assert.equal(await page.locator("img[src='x']").count(), 0, "no element injected from file data");
     assert.equal(await page.locator("[data-chart='stage-timeline']").textContent().then((t) => t?.includes("perf_analyzer")), false, "no perf_analyzer bar for a model it did not measure");
+    assert.equal(await page.locator("form").filter({has: page.locator("label", {hasText: "perf_analyzer level"})}).count(), 0, "no perf_analyzer level to choose for it");
   },
   "/": async (page) => {
     await waitForData(page, {charts: 1, tables: 1});
@@ -154,7 +190,9 @@ const CHECKS: Record<string, Check> = {
     const option = await select.locator("option", {hasText: "tiny_cnn"}).first().textContent();
     await select.selectOption({label: option!});
     await page.waitForFunction(() => [...document.querySelectorAll("p")].some((p) => /up to batch 16, units cpu:1,wasm:1/.test(p.textContent ?? "")), null, {timeout: 30_000});
-    await waitForData(page, {charts: 5, tables: 5});
+    // (The run shown follows the table's model: tiny_cnn's run had no baseline, so its table goes.)
+    await page.waitForFunction(() => document.querySelector("form[class*='-table'] table thead")?.textContent?.includes("interpolated ms"), null, {timeout: 30_000});
+    await waitForData(page, {charts: 5, tables: 4});
     const held = page.locator("form[class*='-table'] table").first();
     assert.deepEqual(await held.locator("tbody td:nth-child(3)").allTextContents(), ["6", "12", "6", "12"], "held-out sizes of both units");
   },

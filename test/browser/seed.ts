@@ -3,6 +3,8 @@
 import {writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {cli} from "../helpers/cli.ts";
+import {seedServing} from "./serving-seed.ts";
+import {benchmarkPreamble, handleOutput, report, type TfNode} from "../unit/ops/layouts/tflite.ts";
 
 async function run(args: string[], store: string): Promise<void> {
   const r = await cli(args, {env: {INFERSCOPE_STORE: store}});
@@ -17,4 +19,55 @@ export async function seedStore(store: string): Promise<void> {
   const csv = join(store, "edge-latency.csv");
   await writeFile(csv, "model,runtime,device,latency_ms,flops\nmobilenet_v1,tflite,test-board,70.5,1.137e9\n<img src=x onerror=alert(1)>,tflite,test-board,12,5e8\n");
   await run(["import", "latency", csv], store);
+  await seedPartition(store);
+  await seedOperators(store);
+  // Serving stack: a Triton trace (two models, one named with markup, an ensemble, a BLS driver),
+  // a perf_analyzer CSV and a bpftrace network log, written in the tools' layouts and imported.
+  await seedServing(store, run);
+  await seedHistory(store);
+}
+
+/** History: a second real benchmark run (tiny_cnn on ort-cpu, the quick matrix's three settings), so its configurations have two runs to compare. */
+async function seedHistory(store: string): Promise<void> {
+  await run(["bench", "--models", "tiny_cnn", "--runtimes", "ort-cpu", "--runs", "5"], store);
+}
+
+/**
+ * Batch partitioning, for real: tiny_cnn profiled, planned and run on cpu:1 + wasm:1; squeezenet1_1
+ * run on two cpu:1 units (profiled by the run itself) with cpu:2 as a baseline; and a table
+ * "measured elsewhere" imported, one unit name hostile markup on purpose.
+ */
+async function seedPartition(store: string): Promise<void> {
+  await run(["partition", "profile", "--model", "tiny_cnn", "--units", "cpu:1,wasm:1", "--max-batch", "16", "--runs", "3"], store);
+  await run(["partition", "plan", "--model", "tiny_cnn", "--batch", "16"], store);
+  await run(["partition", "run", "--model", "tiny_cnn", "--batch", "16", "--units", "cpu:1,wasm:1", "--planner", "all", "--runs", "3"], store);
+  await run(["partition", "run", "--model", "squeezenet1_1", "--batch", "4", "--units", "cpu:1,cpu:1", "--planner", "all", "--runs", "3", "--profile-runs", "3", "--baseline", "cpu:2"], store);
+  const table = join(store, "board-table.csv");
+  await writeFile(table, "unit,batch,ms\ngpu,1,4.1\ngpu,4,5.9\ngpu,16,14.5\ncpu,1,12\ncpu,4,45\ncpu,16,180\n<img src=x onerror=alert(2)>,1,9\n<img src=x onerror=alert(2)>,16,95\n");
+  await run(["partition", "plan", "--table", table, "--batch", "16", "--model", "test-board"], store);
+}
+
+/**
+ * Operator profiles, for real: tiny_cnn and squeezenet1_1 profiled with ONNX Runtime (CPU at 'all' and
+ * 'disabled', WASM at 'all'; few runs), which also measures this host's roofline ceilings; and a TFLite
+ * benchmark_model op profile of tiny_cnn "from a test board", written in the tool's layout and imported.
+ */
+async function seedOperators(store: string): Promise<void> {
+  await run(["profile", "--models", "tiny_cnn,squeezenet1_1", "--runs", "3", "--warmup", "2"], store);
+  const nodes: TfNode[] = [
+    {type: "CONV_2D", name: "[tiny/conv1/Relu]:0", avgUs: 120},
+    {type: "CONV_2D", name: "[tiny/conv2/Relu]:1", avgUs: 90},
+    {type: "CONV_2D", name: "[tiny/conv3/Relu]:2", avgUs: 70},
+    {type: "MEAN", name: "[tiny/pool/Mean]:3", avgUs: 8},
+    {type: "FULLY_CONNECTED", name: "[tiny/fc/MatMul]:4", avgUs: 6},
+    {type: "SOFTMAX", name: "[Identity]:5", avgUs: 2}
+  ];
+  let start = 0;
+  for (const n of nodes) {
+    n.startUs = start;
+    start += n.avgUs + 3;
+  }
+  const profile = join(store, "tiny_cnn-test-board.txt");
+  await writeFile(profile, benchmarkPreamble(20) + handleOutput("", report([{nodes}], {version: "old", runs: 20})));
+  await run(["import", "tflite", profile, "--model", "tiny_cnn", "--device", "test-board", "--opt-level", "fp32"], store);
 }

@@ -4,7 +4,8 @@ import {log} from "../../common/progress.ts";
 import {runBench} from "../../bench/collector.ts";
 import {describeConfig} from "../../bench/collector.ts";
 import {planBench} from "../../bench/plan.ts";
-import {storeRoot} from "../../store/store.ts";
+import {newRun, storeRoot} from "../../store/store.ts";
+import {unattended} from "../../history/session.ts";
 
 export const benchOptions = {
   models: {type: "string", arg: "A,B", description: "zoo models to run (default: the study's five; see `inferscope models list`)"},
@@ -18,7 +19,8 @@ export const benchOptions = {
   timeout: {type: "string", arg: "SECONDS", description: "give up on one configuration after this long", default: "600"},
   export: {type: "string", arg: "FILE.parquet", description: "also write the results to one self-contained Parquet file (for `inferscope import runs` elsewhere)"},
   "dry-run": {type: "boolean", description: "print the configurations and stop"},
-  json: {type: "boolean", description: "print the result rows as JSON on stdout"}
+  json: {type: "boolean", description: "print the result rows as JSON on stdout"},
+  log: {type: "boolean", description: "also write everything printed to data/logs/<run_id>.log (as INFERSCOPE_LOG=1 does; INFERSCOPE_LOG_DIR moves it)"}
 } as const;
 
 export default defineCommand({
@@ -27,7 +29,9 @@ export default defineCommand({
   details: "Quick matrix (default): each model at batch 1 on ort-cpu with 1 thread and all cores (opt all), all cores at opt disabled, and ort-wasm with 1 thread.\nCtrl-C stops after the configuration in flight; finished ones are kept.",
   options: benchOptions,
   positionals: false,
-  async run({values}) {
+  // A session (history/session.ts): the store's lock while writing, a failure recorded, --log.
+  run: ({values}) => unattended("bench", {log: values.log}, async (session) => {
+    if (!values["dry-run"]) await session.begin();
     const {configs, devices, skipped} = await planBench({...values, model: values.model, noBuild: values["dry-run"]});
     for (const s of skipped) log(`note: ${s}`);
     if (values["dry-run"]) {
@@ -38,7 +42,7 @@ export default defineCommand({
     log(`bench: ${configs.length} configurations into ${storeRoot()}`);
     const cancel = cancelOnSigint("the benchmark");
     try {
-      const outcome = await runBench(configs, {signal: cancel.signal, timeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 600) * 1000, exportFile: values.export, devices});
+      const outcome = await runBench(configs, {signal: cancel.signal, timeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 600) * 1000, exportFile: values.export, devices, run: newRun("bench", {options: values, devices, configurations: configs})});
       const failed = outcome.rows.filter((r) => r.status !== "ok").length;
       log(`bench: ${outcome.status === "cancelled" ? "cancelled; kept" : "done:"} ${outcome.rows.length} configuration(s), ${failed} failed, run ${outcome.run.run_id}${values.export ? `, exported to ${values.export}` : ""}`);
       if (values.json) process.stdout.write(`${JSON.stringify({run_id: outcome.run.run_id, status: outcome.status, rows: outcome.rows.map(({samples_ms, ...r}) => r)}, null, 2)}\n`);
@@ -46,5 +50,5 @@ export default defineCommand({
     } finally {
       cancel.dispose();
     }
-  }
+  })
 });

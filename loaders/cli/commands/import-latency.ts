@@ -1,5 +1,6 @@
 import {readFile} from "node:fs/promises";
 import {defineCommand} from "../command.ts";
+import {redactOption} from "../../history/redact.ts";
 import {InputError} from "../../common/errors.ts";
 import {log} from "../../common/progress.ts";
 import {benchResults} from "../../store/datasets.ts";
@@ -18,13 +19,13 @@ export async function readInput(file: string): Promise<Buffer> {
 export default defineCommand({
   usage: "<file.csv>",
   description: `Import a latency table measured elsewhere (columns ${REQUIRED.join(", ")}; optional ${OPTIONAL.join(", ")}) so other devices sit beside local results, marked as imported.`,
-  options: {},
-  async run({positionals}) {
+  options: {redact: redactOption},
+  async run({values, positionals}) {
     if (positionals.length !== 1) throw new InputError(positionals[1] ?? "(none)", "give exactly one CSV file", {hint: "Usage: inferscope import latency <file.csv>"});
     const file = positionals[0];
     const {rows, diagnostics} = parseLatencyCsv((await readInput(file)).toString("utf8"), file);
     for (const l of diagnostics.format(file)) log(l);
-    const result = await storeImport({kind: "import latency", config: {file}, sourceFile: file, format: "latency-csv", writes: [{dataset: benchResults, rows}], diagnostics});
+    const result = await storeImport({kind: "import latency", config: {file}, sourceFile: file, format: "latency-csv", writes: [{dataset: benchResults, rows}], diagnostics, redact: values.redact});
     log(`imported ${rows.length} latency rows from ${file} (run ${result.run_id})`);
   }
 });

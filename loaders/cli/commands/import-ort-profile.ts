@@ -27,7 +27,7 @@ export default defineCommand({
     if (nodes && !parsed.rows.some((r) => nodes.has(r.node_name))) {
       parsed.diagnostics.add("optimized_model_mismatch", "warning", `no profiled node is in ${optimized}: was it saved by the same session?`);
     }
-    const result = await importOpProfile({kind: "import ort-profile", format: ORT_PROFILE_FORMAT, parsed, meta, config: {optimized_model: optimized ?? null}});
+    const result = await importOpProfile({kind: "import ort-profile", format: ORT_PROFILE_FORMAT, parsed, meta, config: {optimized_model: optimized ?? null}, redact: values.redact});
     printImport(result, parsed, meta, ORT_PROFILE_FORMAT, values.json);
   }
 });

@@ -1,5 +1,6 @@
 import {readFile} from "node:fs/promises";
 import {defineCommand} from "../command.ts";
+import {redactOption} from "../../history/redact.ts";
 import {InputError, UserError} from "../../common/errors.ts";
 import {log} from "../../common/progress.ts";
 import {Diagnostics} from "../../formats/common/diagnostics.ts";
@@ -13,7 +14,8 @@ export default defineCommand({
     "Import a perf_analyzer CSV (written with -f FILE) into the store: one perf_analyzer row per concurrency or request rate, every header variant (server stats or not, 1.x 'Server Compute', cache, --verbose-csv, --collect-metrics GPU cells, any pNN latency set).",
   options: {
     model: {type: "string", arg: "M", description: "the model the CSV measured (perf_analyzer -m); the CSV does not name it"},
-    json: {type: "boolean", description: "print the import result as JSON"}
+    json: {type: "boolean", description: "print the import result as JSON"},
+    redact: redactOption
   },
   details: "Example: inferscope import perf-analyzer perf.csv --model resnet50_onnx",
   async run({values, positionals}) {
@@ -35,7 +37,8 @@ export default defineCommand({
       sourceFile: file,
       format: "perf-analyzer-csv",
       writes: [{dataset: perfAnalyzer, rows}],
-      diagnostics
+      diagnostics,
+      redact: values.redact
     });
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(`imported ${rows.length} rows from ${file} (run ${result.run_id})\n`);

@@ -1,4 +1,5 @@
 import {defineCommand} from "../command.ts";
+import {redactOption} from "../../history/redact.ts";
 import {log} from "../../common/progress.ts";
 import {benchResults} from "../../store/datasets.ts";
 import {queryStore, type Run} from "../../store/store.ts";
@@ -10,8 +11,8 @@ import {readInput} from "./import-latency.ts";
 export default defineCommand({
   usage: "<file.parquet>",
   description: "Merge benchmark results exported on another machine (`inferscope bench --export FILE.parquet`) into this store, keeping that machine's host fingerprint. Runs already in the store are skipped.",
-  options: {},
-  async run({positionals}) {
+  options: {redact: redactOption},
+  async run({values, positionals}) {
     if (positionals.length !== 1) throw new InputError(positionals[1] ?? "(none)", "give exactly one Parquet file", {hint: "Usage: inferscope import runs <file.parquet>"});
     const file = positionals[0];
     await readInput(file);
@@ -43,7 +44,7 @@ export default defineCommand({
           host_libs: first.host_libs as string
         }
       };
-      await storeImport({kind: "import runs", config: {file}, sourceFile: file, format: "bench-parquet", writes: [{dataset: benchResults, rows: group as never}], run});
+      await storeImport({kind: "import runs", config: {file}, sourceFile: file, format: "bench-parquet", writes: [{dataset: benchResults, rows: group as never}], run, redact: values.redact});
       imported += group.length;
       log(`imported run ${run_id} from ${run.host.host_name} (${run.host.host_cpu}): ${group.length} configurations`);
     }

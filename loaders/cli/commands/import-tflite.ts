@@ -19,7 +19,7 @@ export default defineCommand({
   async run({values, positionals}) {
     const meta = importMeta("import tflite", positionals, values);
     const parsed = await readTfliteProfile(meta.source_file, meta);
-    const result = await importOpProfile({kind: "import tflite", format: parsed.rows[0].format, parsed, meta});
+    const result = await importOpProfile({kind: "import tflite", format: parsed.rows[0].format, parsed, meta, redact: values.redact});
     printImport(result, parsed, meta, parsed.rows[0].format, values.json);
   }
 });

@@ -1,4 +1,5 @@
 import {defineCommand} from "../command.ts";
+import {redactOption} from "../../history/redact.ts";
 import {UserError} from "../../common/errors.ts";
 import {log, Progress} from "../../common/progress.ts";
 import {Diagnostics} from "../../formats/common/diagnostics.ts";
@@ -13,7 +14,8 @@ export default defineCommand({
   description:
     "Import Triton trace files (--trace-file output, any layout, split or truncated) into the store: one triton_requests row per request with every timestamp, model, version, ids, parent and stage durations.",
   options: {
-    json: {type: "boolean", description: "print the import result (run id, rows, files) as JSON"}
+    json: {type: "boolean", description: "print the import result (run id, rows, files) as JSON"},
+    redact: redactOption
   },
   details: [
     "All files are read and checked before anything is written: a malformed file writes nothing.",
@@ -50,7 +52,8 @@ export default defineCommand({
       sourceFile: positionals.join(" "),
       format: "triton-trace",
       writes: [{dataset: tritonRequests, rows}],
-      diagnostics
+      diagnostics,
+      redact: values.redact
     });
     progress.finish(`run ${result.run_id}: ${rows.length} rows in triton_requests`);
     if (values.json) process.stdout.write(`${JSON.stringify({...result, files}, null, 2)}\n`);

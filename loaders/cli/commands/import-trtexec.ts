@@ -21,7 +21,7 @@ export default defineCommand({
   async run({values, positionals}) {
     const meta = importMeta("import trtexec", positionals, values);
     const parsed = await readTrtexecProfile(meta.source_file, meta, {layerInfo: values["layer-info"]});
-    const result = await importOpProfile({kind: "import trtexec", format: "trtexec-profile", parsed, meta, config: {layer_info: values["layer-info"] ?? null}});
+    const result = await importOpProfile({kind: "import trtexec", format: "trtexec-profile", parsed, meta, config: {layer_info: values["layer-info"] ?? null}, redact: values.redact});
     printImport(result, parsed, meta, "trtexec-profile", values.json);
   }
 });

@@ -6,7 +6,9 @@ import {rm} from "node:fs/promises";
 import {importDiagnostics} from "../../store/datasets.ts";
 import type {Dataset, RowOf} from "../../store/schema.ts";
 import {appendRows, finishRun, newRun, type Run} from "../../store/store.ts";
-import type {Diagnostics} from "./diagnostics.ts";
+import type {Diagnostic, Diagnostics} from "./diagnostics.ts";
+import {withStoreLock} from "../../history/lock.ts";
+import {redactorFor} from "../../history/redact.ts";
 
 /** Rows for one dataset; they are checked against its columns when written. */
 export interface ImportWrite<D extends Dataset = Dataset> {
@@ -28,7 +30,8 @@ export async function storeImport({
   writes,
   diagnostics,
   root,
-  run = newRun(kind, config)
+  run = newRun(kind, config),
+  redact = false
 }: {
   kind: string;
   config: unknown;
@@ -38,7 +41,22 @@ export async function storeImport({
   diagnostics?: Diagnostics;
   root?: string;
   run?: Run;
+  /** --redact: replace addresses, hostnames and user names in the rows, paths and host fingerprint. */
+  redact?: boolean;
 }): Promise<ImportResult> {
+  let diag = diagnostics?.list() ?? [];
+  if (redact) {
+    const r = redactorFor({root, hostnames: [run.host.host_name]});
+    run = {...run, host: r.host(run.host), command: r.text(run.command), config: r.value(run.config)};
+    writes = writes.map((w) => ({...w, rows: w.rows.map((row) => r.value(row))}));
+    sourceFile = r.text(sourceFile);
+    diag = r.value(diag);
+  }
+  // One writer at a time: a scheduled collection may be writing (history/lock.ts).
+  return withStoreLock(() => write({run, writes, diag, sourceFile, format, root}), {root});
+}
+
+async function write({run, writes, diag, sourceFile, format, root}: {run: Run; writes: ImportWrite[]; diag: Diagnostic[]; sourceFile: string; format: string; root?: string}): Promise<ImportResult> {
   const files: string[] = [];
   const rows: Record<string, number> = {};
   try {
@@ -47,7 +65,6 @@ export async function storeImport({
       if (path) files.push(path);
       rows[w.dataset.name] = (rows[w.dataset.name] ?? 0) + w.rows.length;
     }
-    const diag = diagnostics?.list() ?? [];
     const path = await appendRows(
       importDiagnostics,
       diag.map((d) => ({source_file: sourceFile, format, severity: d.severity, code: d.code, message: d.message, count: d.count, first_line: d.first_line, first_offset: d.first_offset})),
