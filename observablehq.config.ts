@@ -23,5 +23,5 @@ export default {
   footer: "inferscope: measurements from real runs on the machines named on each page.",
   search: false,
   linkify: true,
-  cleanUrls: false
+  preserveExtension: true
 };
