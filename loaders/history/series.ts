@@ -7,18 +7,8 @@ import {queryStore} from "../store/store.ts";
 import {compareRows, DEFAULT_THRESHOLD_PCT, medianInterval, type SampleRow, type Verdict} from "./compare.ts";
 import {maybeRedactTable} from "./redact-output.ts";
 
-export interface HistoryPoint {
-  run_id: string;
-  collected_at: Date;
-  config_id: string;
-  model: string;
-  runtime: string;
-  device: string;
-  threads: number | null;
-  batch: number;
-  opt_level: string | null;
-  host_id: string;
-  host_name: string;
+/** One configuration of one run as the History page draws it (a bench_results row without its samples). */
+export interface HistoryPoint extends Omit<SampleRow, "samples_ms"> {
   git_commit: string | null;
   /** What tells the configurations of one model and runtime apart: threads, batch, opt level (and host). */
   series: string;
