@@ -1,3 +1,4 @@
+import {unattended} from "../../history/session.ts";
 import {defineCommand} from "../command.ts";
 import {cancelOnSigint} from "../../common/cancel.ts";
 import {UserError} from "../../common/errors.ts";
@@ -31,7 +32,10 @@ export default defineCommand({
     "Units are profiled one after another, not at the same time: the table predicts each unit undisturbed.\nExample:\n  inferscope partition profile --model mobilenet_v1 --units cpu:1,cpu:1,wasm:1 --max-batch 64",
   options: profileOptions,
   positionals: false,
-  async run({values}) {
+  // The store's lock while writing, and a failure recorded as a failed run (history/session.ts).
+  run: ({values}) => unattended("partition profile", {}, async (session) => {
+    await session.begin();
+
     const model = await resolveModel(values.model);
     const units = await unitsOption(values.units, {pin: values.pin});
     const maxBatch = batchOption("max-batch", values["max-batch"]);
@@ -66,5 +70,5 @@ export default defineCommand({
     } finally {
       cancel.dispose();
     }
-  }
+  })
 });

@@ -1,3 +1,4 @@
+import {unattended} from "../../history/session.ts";
 import {defineCommand} from "../command.ts";
 import {cancelOnSigint} from "../../common/cancel.ts";
 import {UserError} from "../../common/errors.ts";
@@ -42,7 +43,10 @@ export default defineCommand({
     json: {type: "boolean", description: "print the results as JSON on stdout"}
   },
   positionals: false,
-  async run({values}) {
+  // The store's lock while writing, and a failure recorded as a failed run (history/session.ts).
+  run: ({values}) => unattended("partition run", {}, async (session) => {
+    await session.begin();
+
     const model = await resolveModel(values.model);
     const batch = batchOption("batch", values.batch);
     const units = await unitsOption(values.units, {pin: values.pin});
@@ -122,5 +126,5 @@ export default defineCommand({
       await closeUnits(procs);
       cancel.dispose();
     }
-  }
+  })
 });

@@ -1,3 +1,4 @@
+import {unattended} from "../../history/session.ts";
 import {defineCommand} from "../command.ts";
 import {cancelOnSigint} from "../../common/cancel.ts";
 import {positiveInts} from "../../bench/plan.ts";
@@ -15,7 +16,10 @@ export default defineCommand({
   },
   positionals: false,
   details: "`inferscope profile` measures them on its first run on a host. The Operators page places each operator under them.",
-  async run({values}) {
+  // The store's lock while writing, and a failure recorded as a failed run (history/session.ts).
+  run: ({values}) => unattended("profile roofline", {}, async (session) => {
+    await session.begin();
+
     const cancel = cancelOnSigint("the roofline measurement");
     try {
       const {rows, measured} = await ensureRoofline({force: values.force, threads: rooflineThreads(positiveInts("threads", values.threads) ?? [])});
@@ -33,5 +37,5 @@ export default defineCommand({
     } finally {
       cancel.dispose();
     }
-  }
+  })
 });

@@ -1,3 +1,4 @@
+import {unattended} from "../../history/session.ts";
 import {defineCommand} from "../command.ts";
 import {cancelOnSigint} from "../../common/cancel.ts";
 import {log} from "../../common/progress.ts";
@@ -33,10 +34,13 @@ export default defineCommand({
     "Stored: op_profiles (one row per node per run; run_index < warmup_runs are warm-ups), fusion_maps, op_profile_runs, roofline_host.",
     "onnxruntime-web prints its profile to stdout through the WASM file system; it is captured in the child process.",
     "",
-    "Then: inferscope ops top --model mobilenet_v1 --opt-level all --skip-runs 10    inferscope ops fusion --model resnet50",
+    "Then: inferscope ops top --model mobilenet_v1 --opt-level all    inferscope ops fusion --model resnet50",
     "      npm run dev (the Operators page)"
   ].join("\n"),
-  async run({values}) {
+  // The store's lock while writing, and a failure recorded as a failed run (history/session.ts).
+  run: ({values}) => unattended("profile", {}, async (session) => {
+    if (!values["dry-run"]) await session.begin();
+
     const {configs, devices, skipped} = await planProfiles({...values, model: values.model});
     for (const s of skipped) log(`note: ${s}`);
     if (values["dry-run"]) {
@@ -59,12 +63,11 @@ export default defineCommand({
       } else {
         const tops = await topOpsOfRun(outcome.run.run_id, outcome.configs, {k});
         for (const [c, rows] of tops) process.stdout.write(`${formatTopOps(c, rows, k)}\n\n`);
-        const warm = outcome.configs[0]?.warmup_runs ?? DEFAULT_WARMUP;
-        process.stdout.write(`next: inferscope ops top --model ${configs[0]?.model ?? "M"} --opt-level all --skip-runs ${warm}   |   inferscope ops fusion --model ${configs[0]?.model ?? "M"}   |   npm run dev -> Operators\n`);
+        process.stdout.write(`next: inferscope ops top --model ${configs[0]?.model ?? "M"} --opt-level all   |   inferscope ops fusion --model ${configs[0]?.model ?? "M"}   |   npm run dev -> Operators\n`);
       }
       return outcome.status === "cancelled" ? 130 : 0;
     } finally {
       cancel.dispose();
     }
-  }
+  })
 });
