@@ -1,8 +1,7 @@
 // The op_profiles row type and what every importer shares: the context fields a caller gives
 // (model, runtime, device, ...), the scopes, and a check run on all rows before anything is written.
 
-import {readFile} from "node:fs/promises";
-import {InputError} from "../common/errors.ts";
+import {readInput} from "../formats/common/read-input.ts";
 import type {Diagnostics} from "../formats/common/diagnostics.ts";
 import {opProfiles} from "../store/datasets.ts";
 import type {Column, RowOf} from "../store/schema.ts";
@@ -80,11 +79,5 @@ export function decodeText(input: string | Uint8Array): string {
 
 /** Read a profile file; a missing or unreadable file is an InputError naming it as the user did. */
 export async function readProfileFile(path: string, shownAs = path): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, expected a profile file" : `cannot be read (${code ?? (error as Error).message})`;
-    throw new InputError(shownAs, why, {cause: error});
-  }
+  return readInput(path, {shownAs});
 }

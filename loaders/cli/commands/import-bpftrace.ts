@@ -1,7 +1,7 @@
-import {readFile} from "node:fs/promises";
+import {readInput} from "../../formats/common/read-input.ts";
 import {defineCommand} from "../command.ts";
 import {redactOption} from "../../history/redact.ts";
-import {InputError, UserError} from "../../common/errors.ts";
+import {UserError} from "../../common/errors.ts";
 import {log} from "../../common/progress.ts";
 import {Diagnostics} from "../../formats/common/diagnostics.ts";
 import {storeImport} from "../../formats/common/store-import.ts";
@@ -17,12 +17,7 @@ export default defineCommand({
   async run({values, positionals}) {
     if (positionals.length !== 1) throw new UserError("import bpftrace: give one log file", {hint: "Usage: inferscope import bpftrace <log>"});
     const file = positionals[0];
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      throw new InputError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+    const text = (await readInput(file)).toString("utf8");
     const diagnostics = new Diagnostics();
     const {rows, lostEvents, format} = parseBpftraceLog(text, {file, diagnostics});
     for (const line of diagnostics.format(file)) log(line);

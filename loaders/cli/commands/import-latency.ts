@@ -1,20 +1,11 @@
-import {readFile} from "node:fs/promises";
 import {defineCommand} from "../command.ts";
 import {redactOption} from "../../history/redact.ts";
 import {InputError} from "../../common/errors.ts";
 import {log} from "../../common/progress.ts";
 import {benchResults} from "../../store/datasets.ts";
 import {storeImport} from "../../formats/common/store-import.ts";
+import {readInput} from "../../formats/common/read-input.ts";
 import {parseLatencyCsv, REQUIRED, OPTIONAL} from "../../formats/latency-csv/parse.ts";
-
-export async function readInput(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    const code = (error as {code?: string}).code;
-    throw new InputError(file, code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory, not a file" : (error as Error).message, {hint: "Check the path and try again"});
-  }
-}
 
 export default defineCommand({
   usage: "<file.csv>",

@@ -1,7 +1,7 @@
-import {readFile} from "node:fs/promises";
+import {readInput} from "../../formats/common/read-input.ts";
 import {defineCommand} from "../command.ts";
 import {redactOption} from "../../history/redact.ts";
-import {InputError, UserError} from "../../common/errors.ts";
+import {UserError} from "../../common/errors.ts";
 import {log} from "../../common/progress.ts";
 import {Diagnostics} from "../../formats/common/diagnostics.ts";
 import {storeImport} from "../../formats/common/store-import.ts";
@@ -22,12 +22,7 @@ export default defineCommand({
     if (positionals.length !== 1) throw new UserError("import perf-analyzer: give one CSV file", {hint: "Usage: inferscope import perf-analyzer <file.csv> --model M"});
     if (!values.model) throw new UserError("import perf-analyzer: --model is required (the CSV does not name the model)", {hint: "Pass the -m you gave perf_analyzer, e.g. --model resnet50_onnx"});
     const file = positionals[0];
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      throw new InputError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+    const text = (await readInput(file)).toString("utf8");
     const diagnostics = new Diagnostics();
     const {rows} = parsePerfAnalyzerCsv(text, {file, model: values.model, diagnostics});
     for (const line of diagnostics.format(file)) log(line);

@@ -6,7 +6,7 @@ import {queryStore, type Run} from "../../store/store.ts";
 import {storeImport} from "../../formats/common/store-import.ts";
 import {readBenchExport, type ExportedRow} from "../../formats/bench-parquet/read.ts";
 import {InputError} from "../../common/errors.ts";
-import {readInput} from "./import-latency.ts";
+import {readInput} from "../../formats/common/read-input.ts";
 
 export default defineCommand({
   usage: "<file.parquet>",
