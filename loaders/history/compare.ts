@@ -35,14 +35,7 @@ export interface CompareOptions {
 }
 
 /** The change from `a` (before) to `b` (after) of one configuration. */
-export interface Change {
-  config_id: string;
-  model: string;
-  runtime: string;
-  device: string;
-  threads: number | null;
-  batch: number;
-  opt_level: string | null;
+export interface Change extends Pick<SampleRow, "config_id" | "model" | "runtime" | "device" | "threads" | "batch" | "opt_level"> {
   a_run_id: string;
   b_run_id: string;
   a_host: string;

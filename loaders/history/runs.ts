@@ -2,16 +2,15 @@
 // `latest`, `previous`) to a run id, and load a run's benchmark samples for comparison.
 
 import {UserError} from "../common/errors.ts";
+import type {HostFingerprint} from "../host/fingerprint.ts";
 import {DATASETS} from "../store/datasets.ts";
-import {quoteIdent} from "../store/schema.ts";
+import {quoteIdent, sqlString} from "../store/schema.ts";
 import {openStore} from "../store/store.ts";
 import type {RowWithStatus} from "./compare.ts";
 
-export function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
 
-export interface RunRow {
+/** A row of the runs dataset, with the host that ran it. */
+export interface RunRow extends HostFingerprint {
   run_id: string;
   kind: string;
   status: string;
@@ -22,14 +21,6 @@ export interface RunRow {
   git_commit: string | null;
   rows_written: number;
   error: string | null;
-  host_id: string;
-  host_name: string;
-  host_cpu: string;
-  host_cores: number;
-  host_memory_gb: number;
-  host_os: string;
-  host_node: string;
-  host_libs: string;
 }
 
 async function query<T>(root: string | undefined, sql: string): Promise<T[]> {

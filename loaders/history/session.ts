@@ -5,6 +5,7 @@
 //  - with --log or INFERSCOPE_LOG=1 everything it prints also goes to data/logs/<run_id>.log.
 // Sessions nest: `collect` opens one and the `bench` it calls joins it.
 
+import {sqlString} from "../store/schema.ts";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {rm} from "node:fs/promises";
 import {basename} from "node:path";
@@ -36,7 +37,7 @@ function storeFiles(root: string): Map<string, string[]> {
 }
 
 function list(paths: readonly string[]): string {
-  return `[${paths.map((p) => `'${p.replaceAll("'", "''")}'`).join(", ")}]`;
+  return `[${paths.map((p) => sqlString(p)).join(", ")}]`;
 }
 
 async function readParquet<T>(paths: readonly string[], select: string, tail = ""): Promise<T[]> {

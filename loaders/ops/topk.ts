@@ -13,6 +13,7 @@
 // The SQL runs on the store's op_profiles view (queryStore / openStore), or on the same table in the
 // browser through DuckDB-wasm, so pages and the CLI compute the same numbers.
 
+import {sqlString} from "../store/schema.ts";
 import {openStore} from "../store/store.ts";
 import type {OpScope} from "./profile-rows.ts";
 
@@ -49,9 +50,6 @@ export interface TopOpRow {
   opt_levels: string;
 }
 
-export function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
 
 /** The SQL for the top-k table; every value is quoted here, so filter values may come from users. */
 export function topOpsSql({model, runtime, device, optLevel, k = 4, scope = "auto", skipRuns = 0, table = "op_profiles"}: TopOpsFilter): string {

@@ -1,5 +1,6 @@
 // Performance tables kept in the store: find the one to plan with, and turn its rows into a PerfTable.
 
+import {sqlString} from "../store/schema.ts";
 import {UserError} from "../common/errors.ts";
 import {hostFingerprint} from "../host/fingerprint.ts";
 import {queryStore} from "../store/store.ts";
@@ -22,9 +23,6 @@ export interface StoredTable {
 }
 
 /** A SQL string literal. */
-export function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
 
 export interface FindOptions {
   model: string;

@@ -6,7 +6,7 @@ import {log} from "../common/progress.ts";
 import {UserError} from "../common/errors.ts";
 import {hostFingerprint} from "../host/fingerprint.ts";
 import {rooflineHost} from "../store/datasets.ts";
-import type {RowOf} from "../store/schema.ts";
+import {sqlString, type RowOf} from "../store/schema.ts";
 import {appendRows, finishRun, newRun, queryStore} from "../store/store.ts";
 import {runChild} from "./collector.ts";
 import type {RooflineChildResult} from "./protocol.ts";
@@ -21,7 +21,7 @@ export const REPS = 10;
 /** This host's stored ceilings: per metric and thread count, the measurement with the best rate (the roof). */
 export async function storedRoofline({root, hostId = hostFingerprint().host_id}: {root?: string; hostId?: string} = {}): Promise<RooflineRow[]> {
   const rows = await queryStore<RooflineRow>(
-    `SELECT * EXCLUDE (samples_ms) FROM roofline_host WHERE host_id = '${hostId.replaceAll("'", "''")}'
+    `SELECT * EXCLUDE (samples_ms) FROM roofline_host WHERE host_id = ${sqlString(hostId)}
      QUALIFY row_number() OVER (PARTITION BY metric, threads ORDER BY best DESC, collected_at DESC) = 1
      ORDER BY metric, threads`,
     {root}

@@ -2,8 +2,9 @@
 // just profiled (warm-up runs left out), computed from the stored rows with the same SQL as
 // `inferscope ops top` and the Operators page.
 
+import {sqlString} from "../store/schema.ts";
 import {openStore} from "../store/store.ts";
-import {sqlString, topOpsSql, type TopOpRow} from "../ops/topk.ts";
+import {topOpsSql, type TopOpRow} from "../ops/topk.ts";
 import type {ProfileRunRow} from "./collector.ts";
 
 export async function topOpsOfRun(runId: string, configs: readonly ProfileRunRow[], {k = 4, root}: {k?: number; root?: string} = {}): Promise<Map<ProfileRunRow, TopOpRow[]>> {

@@ -7,10 +7,11 @@
 // and batch), `<device> (imported)` for imported files.
 // Unknown optimization levels read '?', as topOpsSql labels them.
 
+import {sqlString} from "../store/schema.ts";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {queryArrowIPC} from "../store/arrow.ts";
 import {openStore} from "../store/store.ts";
-import {sqlString, topOpsSql} from "../ops/topk.ts";
+import {topOpsSql} from "../ops/topk.ts";
 
 export const PROFILE_VIEWS = [
   // A ceiling is the best rate ever measured on the host: a measurement taken while the machine was busy

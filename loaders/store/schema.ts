@@ -66,6 +66,11 @@ export function sqlType(t: ColumnType): string {
   return t;
 }
 
+/** A SQL string literal (for values that cannot be bound as parameters, e.g. in views and file lists). */
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

@@ -1,8 +1,8 @@
 import {group} from "d3-array";
+import {sqlString} from "../../store/schema.ts";
 import {UserError} from "../../common/errors.ts";
 import {defineCommand} from "../command.ts";
 import {queryStore, storeRoot} from "../../store/store.ts";
-import {sqlString} from "../../ops/topk.ts";
 import {kernelLabel} from "../../profile/fusion.ts";
 
 interface FusionLine {
