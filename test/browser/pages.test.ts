@@ -247,26 +247,32 @@ const CHECKS: Record<string, Check> = {
   }
 };
 
-describe("pages in headless Chromium", () => {
-  let browser: Browser;
-  let origin: string;
-  let close: () => Promise<void>;
-
+/**
+ * For the enclosing describe: fill a temporary store (or leave it empty), build the site from it,
+ * serve it on 127.0.0.1 and start Chromium; all torn down afterwards.
+ */
+function siteUnderTest({seed}: {seed?: (store: string) => Promise<void>} = {}): {browser: Browser; origin: string} {
+  const site = {} as {browser: Browser; origin: string};
+  let close: (() => Promise<void>) | undefined;
   before(async () => {
     const store = await tempDir("inferscope-store-");
     const dist = await tempDir("inferscope-dist-");
-    await seedStore(store);
+    await seed?.(store);
     await buildSite({store, dist});
-    ({url: origin, close} = await serveStatic(dist));
-    browser = await launch();
+    ({url: site.origin, close} = await serveStatic(dist));
+    site.browser = await launch();
   });
-
   after(async () => {
-    await browser?.close();
+    await site.browser?.close();
     await close?.();
     // Leave no test data in Framework's cache for the user's next `npm run dev`.
     await rm(FRAMEWORK_CACHE, {recursive: true, force: true});
   });
+  return site;
+}
+
+describe("pages in headless Chromium", () => {
+  const site = siteUnderTest({seed: seedStore});
 
   it("every page in the sidebar has a check", () => {
     for (const p of config.pages) assert.ok(CHECKS[p.path], `missing browser check for page ${p.path}`);
@@ -274,7 +280,7 @@ describe("pages in headless Chromium", () => {
 
   for (const {name, path} of config.pages) {
     it(`${name} (${path}) renders with data and stays on this machine`, async () => {
-      const {page, problems} = await openPage(browser, origin, path);
+      const {page, problems} = await openPage(site.browser, site.origin, path);
       try {
         await settled(page);
         await CHECKS[path](page);
@@ -296,27 +302,11 @@ describe("pages in headless Chromium", () => {
 // A fresh clone before any collection: every page builds, renders without errors, and says how
 // to fill the store instead of drawing anything.
 describe("pages with an empty store", () => {
-  let browser: Browser;
-  let origin: string;
-  let close: () => Promise<void>;
-
-  before(async () => {
-    const store = await tempDir("inferscope-empty-store-");
-    const dist = await tempDir("inferscope-empty-dist-");
-    await buildSite({store, dist});
-    ({url: origin, close} = await serveStatic(dist));
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await close?.();
-    await rm(FRAMEWORK_CACHE, {recursive: true, force: true});
-  });
+  const site = siteUnderTest();
 
   for (const {name, path} of config.pages) {
     it(`${name} (${path}) says how to fill the store`, async () => {
-      const {page, problems} = await openPage(browser, origin, path);
+      const {page, problems} = await openPage(site.browser, site.origin, path);
       try {
         await settled(page);
         const note = page.locator("[data-empty-store]").first();
