@@ -1,0 +1,103 @@
+// One quantization from start to end, in steps the study can share between configurations:
+//   prepare    the float model as ONNX Runtime's 'basic' optimizer leaves it (BatchNormalization folded
+//              into Conv, constants folded), which is what ORT's quantizer asks for (its preprocess step);
+//   calibrate  run it on the calibration inputs and keep each tensor's statistics;
+//   build      ranges for one method, the QDQ rewrite, the encoded model;
+//   evaluate   agreement with the float model on held-out inputs, per-layer SQNR.
+
+import {mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {mkdir, rename, rm, writeFile} from "node:fs/promises";
+import os from "node:os";
+import {dirname, join} from "node:path";
+import {UserError} from "../common/errors.ts";
+import {onnx, readModel, type ModelProto} from "../models/onnx.ts";
+import {calibrateRange, needsHistogram, type Method, type Range} from "./calibrate.ts";
+import {collectStats, type TensorStats} from "./collect.ts";
+import {agreement, asModelInput, layerSqnr, outputsOf, type Agreement, type LayerSqnr} from "./evaluate.ts";
+import {inputSpec, type InputSpec} from "./inputs.ts";
+import {activationTensors, quantizeGraph, type QdqReport} from "./qdq.ts";
+import {openRunner} from "./session.ts";
+
+export interface Prepared {
+  file: string;
+  /** The float model as given (the reference for agreement). */
+  original: Uint8Array;
+  /** The float model after ORT's basic optimizations (what gets calibrated and rewritten). */
+  model: ModelProto;
+  spec: InputSpec;
+  /** Float tensors calibrated. */
+  tensors: string[];
+}
+
+export async function prepare(file: string, range: Range, {threads}: {threads?: number} = {}): Promise<Prepared> {
+  let original: Uint8Array;
+  try {
+    original = new Uint8Array(readFileSync(file));
+  } catch (error) {
+    throw new UserError(`${file}: cannot read the model (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {hint: "Give an .onnx file or a zoo model name (inferscope models list)"});
+  }
+  const spec = inputSpec(readModel(original, file), range, file);
+  const dir = mkdtempSync(join(os.tmpdir(), "inferscope-quant-"));
+  try {
+    const optimized = join(dir, "basic.onnx");
+    const runner = await openRunner(original, {opt: "basic", threads, optimizedModelFile: optimized}).catch((error) => {
+      throw new UserError(`${file}: ONNX Runtime cannot load the model: ${(error as Error).message.split("\n")[0]}`, {hint: "Check that the float model runs: inferscope bench --model FILE --runs 3"});
+    });
+    await runner.release();
+    const model = readModel(new Uint8Array(readFileSync(optimized)), optimized);
+    return {file, original, model, spec, tensors: activationTensors(model)};
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+export async function calibrate(p: Prepared, samples: readonly Float32Array[], o: {histograms: boolean; threads?: number; signal?: AbortSignal; onSample?: (pass: 1 | 2, i: number) => void}): Promise<Map<string, TensorStats>> {
+  return collectStats(p.model, p.tensors, samples, p.spec, o);
+}
+
+export interface Built {
+  model: ModelProto;
+  bytes: Uint8Array;
+  report: QdqReport;
+  ranges: Map<string, Range>;
+}
+
+export function build(p: Prepared, stats: ReadonlyMap<string, TensorStats>, o: {method: Method; symmetric: boolean; uint8Input: boolean}): Built {
+  const ranges = new Map([...stats].map(([name, s]) => [name, calibrateRange(s, o.method, o.symmetric)] as const));
+  const {model, report} = quantizeGraph(p.model, ranges, {symmetric: o.symmetric, uint8Input: o.uint8Input ? p.spec.range : undefined});
+  return {model, bytes: onnx.ModelProto.encode(model).finish(), report, ranges};
+}
+
+/** Write bytes through a temp file renamed on success. */
+export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), {recursive: true});
+  const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  try {
+    await writeFile(temp, bytes);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, {force: true});
+    throw error;
+  }
+}
+
+export interface Evaluation {
+  agreement: Agreement;
+  layers: LayerSqnr[];
+}
+
+/** Agreement against reference outputs (computed once per model with outputsOf), then per-layer SQNR on the first `sqnrSamples` held-out inputs. */
+export async function evaluate(p: Prepared, b: Built, heldout: readonly Float32Array[], reference: readonly Float32Array[], o: {sqnrSamples: number; threads?: number; signal?: AbortSignal}): Promise<Evaluation> {
+  const u8 = b.report.uint8_input ? p.spec.range : undefined;
+  let quantOut: Float32Array[];
+  try {
+    quantOut = await outputsOf(b.bytes, heldout.map((s) => asModelInput(s, u8)), p.spec, o);
+  } catch (error) {
+    throw new Error(`the quantized model does not run in onnxruntime-node: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const inputs = new Set(b.report.tensors.filter((t) => t.op_type === "input").map((t) => t.tensor));
+  const known = new Set(p.tensors);
+  const names = b.report.tensors.map((t) => t.tensor).filter((t) => !inputs.has(t) && known.has(t));
+  const layers = await layerSqnr(p.model, b.model, names, heldout.slice(0, o.sqnrSamples), p.spec, {threads: o.threads, uint8Input: u8, signal: o.signal});
+  return {agreement: agreement(reference, quantOut), layers};
+}
