@@ -1,0 +1,89 @@
+// Can this machine trace TCP with bpftrace, and with which script? Checked in the order a user would
+// fix them: bpftrace installed, root, tracefs mounted (mounted here when missing and we are root),
+// the sock tracepoints, then kprobes (tried for real: a kprobe that fails to attach is the only
+// reliable test, e.g. in VMs without kprobe_events). Every "no" comes with its reason, one line.
+
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {execa} from "execa";
+import type {NetScript} from "./scripts.ts";
+
+export interface NetCapability {
+  /** bpftrace can trace something here. */
+  ok: boolean;
+  /** The script to use when ok. */
+  script: NetScript | null;
+  /** Why not (when !ok), or why the kprobe script is not used. One line. */
+  reason: string;
+  bpftraceVersion: string | null;
+  kprobes: boolean;
+  kprobeReason: string | null;
+  tracefs: string | null;
+  /** True when this check mounted tracefs. */
+  mountedTracefs: boolean;
+}
+
+/** The bpftrace to run: $INFERSCOPE_BPFTRACE (another build, or a path that does not exist to turn tracing off), else bpftrace on PATH. */
+export function bpftraceBin(): string {
+  return process.env.INFERSCOPE_BPFTRACE || "bpftrace";
+}
+
+const TRACEFS = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
+const TRACEPOINTS = ["sock/sock_send_length", "sock/sock_recv_length", "sock/inet_sock_set_state"];
+
+function findTracefs(): string | null {
+  return TRACEFS.find((d) => existsSync(join(d, "events"))) ?? null;
+}
+
+async function tryMountTracefs(): Promise<boolean> {
+  try {
+    mkdirSync(TRACEFS[0], {recursive: true});
+    const r = await execa("mount", ["-t", "tracefs", "nodev", TRACEFS[0]], {reject: false, timeout: 10_000});
+    return r.exitCode === 0 && existsSync(join(TRACEFS[0], "events"));
+  } catch {
+    return false;
+  }
+}
+
+/** Attach a kprobe on tcp_sendmsg and exit at once: does it work here? */
+async function kprobesWork(tracefs: string): Promise<{ok: boolean; reason: string | null}> {
+  if (!existsSync(join(tracefs, "kprobe_events"))) return {ok: false, reason: `the kernel has no kprobe events (${join(tracefs, "kprobe_events")} is missing)`};
+  const dir = mkdtempSync(join(tmpdir(), "inferscope-kprobe-"));
+  try {
+    const file = join(dir, "probe.bt");
+    writeFileSync(file, "kprobe:tcp_sendmsg { } BEGIN { exit(); }\n");
+    const r = await execa(bpftraceBin(), [file], {reject: false, timeout: 30_000, all: true});
+    if (r.exitCode === 0) return {ok: true, reason: null};
+    const line = (r.all ?? "").split("\n").find((l) => /ERROR: Error attaching|kprobe_events|not traceable/.test(l)) ?? `bpftrace exited with ${r.exitCode}`;
+    return {ok: false, reason: `kprobe:tcp_sendmsg does not attach (${line.trim()})`};
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+export async function detectNetCapability({mount = true, wantKprobes = true}: {mount?: boolean; wantKprobes?: boolean} = {}): Promise<NetCapability> {
+  const no = (reason: string, extra: Partial<NetCapability> = {}): NetCapability => ({ok: false, script: null, reason, bpftraceVersion: null, kprobes: false, kprobeReason: null, tracefs: null, mountedTracefs: false, ...extra});
+  let version: string | null = null;
+  try {
+    const r = await execa(bpftraceBin(), ["--version"], {reject: false, timeout: 10_000});
+    if (r.exitCode === 0) version = r.stdout.trim();
+  } catch {
+    version = null;
+  }
+  if (!version) return no(`bpftrace is not installed${process.env.INFERSCOPE_BPFTRACE ? ` at ${process.env.INFERSCOPE_BPFTRACE} ($INFERSCOPE_BPFTRACE)` : ""} (apt-get install bpftrace)`);
+  if (typeof process.getuid === "function" && process.getuid() !== 0) return no("bpftrace needs root; run as root (sudo) to record network events", {bpftraceVersion: version});
+  let tracefs = findTracefs();
+  let mounted = false;
+  if (!tracefs && mount) {
+    mounted = await tryMountTracefs();
+    tracefs = findTracefs();
+  }
+  if (!tracefs) return no("tracefs is not mounted and could not be mounted (mount -t tracefs nodev /sys/kernel/tracing)", {bpftraceVersion: version});
+  const base = {bpftraceVersion: version, tracefs, mountedTracefs: mounted};
+  const kp = wantKprobes ? await kprobesWork(tracefs) : {ok: false, reason: "kprobes not tried"};
+  if (kp.ok) return {ok: true, script: "kprobe", reason: "kprobes work: using the kprobe:tcp_sendmsg/tcp_recvmsg script", kprobes: true, kprobeReason: null, ...base};
+  const missing = TRACEPOINTS.filter((t) => !existsSync(join(tracefs!, "events", t)));
+  if (missing.length) return no(`no kprobes (${kp.reason}) and the kernel lacks the tracepoints ${missing.map((m) => m.replace("/", ":")).join(", ")} (Linux 6.4+)`, {...base, kprobeReason: kp.reason});
+  return {ok: true, script: "tracepoint", reason: `using the tracepoint script: ${kp.reason}`, kprobes: false, kprobeReason: kp.reason, ...base};
+}

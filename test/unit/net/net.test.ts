@@ -1,0 +1,132 @@
+// `trace net`: capability detection, the tracepoint script for real (as root, where the kernel has
+// the sock tracepoints), the kprobe script only where kprobes attach, and the one-line fallback.
+import assert from "node:assert/strict";
+import http from "node:http";
+import {mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {after, before, describe, it} from "node:test";
+import {Diagnostics} from "../../../loaders/formats/common/diagnostics.ts";
+import {parseBpftraceLog} from "../../../loaders/formats/bpftrace/parser.ts";
+import {detectNetCapability, type NetCapability} from "../../../loaders/net/capability.ts";
+import {startNetTrace} from "../../../loaders/net/collector.ts";
+import {KPROBE_SCRIPT, TRACEPOINT_SCRIPT} from "../../../loaders/net/scripts.ts";
+import {startServer, type RunningServer} from "../../../loaders/serve/server.ts";
+import {queryStore} from "../../../loaders/store/store.ts";
+import {cli} from "../../helpers/cli.ts";
+import {MODEL, binaryBody, testModel} from "../serve/helpers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "inferscope-net-"));
+after(() => rmSync(dir, {recursive: true, force: true}));
+
+let cap: NetCapability;
+let server: RunningServer;
+before(async () => {
+  cap = await detectNetCapability();
+  console.log(`# network tracing here: ${cap.ok ? `yes, ${cap.script} script` : "no"}: ${cap.reason}`);
+  server = await startServer({model: MODEL, modelFile: await testModel(), port: 0});
+});
+after(() => server.close());
+
+/** `n` inference requests on fresh connections (the tracepoint script sees connections opened while it runs). */
+async function requests(n: number): Promise<number> {
+  const agent = new http.Agent({keepAlive: true, maxSockets: 1});
+  const {body, headers} = binaryBody(1);
+  for (let i = 0; i < n; i++) {
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(`${server.url}/v2/models/${MODEL}/infer`, {method: "POST", agent, headers: {...headers, "content-length": String(body.length)}}, (res) => {
+        res.resume();
+        res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+  agent.destroy();
+  return body.length;
+}
+
+describe("the scripts", () => {
+  it("print the line layout the bpftrace importer reads", () => {
+    for (const s of [KPROBE_SCRIPT, TRACEPOINT_SCRIPT]) {
+      assert.match(s, /printf\("%s %d %s %s:%d %s:%d %llu TCP_SEND/);
+      assert.match(s, /printf\("%s %d %s %s:%d %s:%d %llu TCP_RCV/);
+      assert.match(s, /BEGIN \{\n {2}printf\("Tracing TCP port %d/);
+    }
+    assert.match(KPROBE_SCRIPT, /kprobe:tcp_sendmsg[\s\S]*kprobe:tcp_recvmsg/);
+    assert.match(TRACEPOINT_SCRIPT, /tracepoint:sock:sock_send_length[\s\S]*tracepoint:sock:sock_recv_length/);
+  });
+  it("the kprobe script is chosen only where kprobes attach", (t) => {
+    if (!cap.ok) return t.skip(`no bpftrace here: ${cap.reason}`);
+    assert.equal(cap.script, cap.kprobes ? "kprobe" : "tracepoint");
+    if (!cap.kprobes) t.diagnostic(`kprobe script skipped: ${cap.kprobeReason}`);
+  });
+});
+
+describe("recording", () => {
+  it("the tracepoint script records the server's sends and receives with kernel timestamps on the trace's clock", async (t) => {
+    if (!cap.ok) return t.skip(`no bpftrace here: ${cap.reason}`);
+    const log = join(dir, "tp.log");
+    const t0 = process.hrtime.bigint();
+    const trace = await startNetTrace({port: server.port, log, script: "tracepoint"});
+    const bytes = await requests(5);
+    const stopped = await trace.stop();
+    const t1 = process.hrtime.bigint();
+    assert.equal(stopped.exitCode, 0, stopped.stderr);
+    const diagnostics = new Diagnostics();
+    const {rows, lostEvents} = parseBpftraceLog(readFileSync(log, "utf8"), {file: log, diagnostics});
+    assert.equal(lostEvents, 0);
+    assert.deepEqual(diagnostics.list().filter((d) => d.code === "unparsed_line"), [], "every line is an event or bpftrace's own");
+    assert.ok(rows.every((r) => r.sport === server.port || r.dport === server.port), "only the server's port");
+    const serverRecv = rows.filter((r) => r.sport === server.port && r.direction === "recv");
+    const clientSend = rows.filter((r) => r.dport === server.port && r.direction === "send");
+    assert.ok(serverRecv.length > 0 && clientSend.length > 0, `both ends seen: ${rows.length} events`);
+    const sum = (rs: typeof rows) => rs.reduce((a, r) => a + Number(r.bytes ?? 0), 0);
+    assert.ok(sum(clientSend) >= 5 * bytes, `the client sent at least the 5 bodies: ${sum(clientSend)} >= ${5 * bytes}`);
+    assert.equal(sum(serverRecv), sum(clientSend), "loopback: what one end sends the other receives");
+    assert.ok(rows.filter((r) => r.sport === server.port && r.direction === "send").length >= 5, "the server answered");
+    for (const r of rows) assert.ok(typeof r.ts_ns === "bigint" && r.ts_ns >= t0 && r.ts_ns <= t1, `kernel ns ${r.ts_ns} within [${t0}, ${t1}] of process.hrtime (CLOCK_MONOTONIC)`);
+  });
+
+  it("the kprobe script where kprobes work", async (t) => {
+    if (!cap.ok || !cap.kprobes) return t.skip(`kprobes unavailable: ${cap.ok ? cap.kprobeReason : cap.reason}`);
+    const log = join(dir, "kp.log");
+    const trace = await startNetTrace({port: server.port, log, script: "kprobe"});
+    await requests(3);
+    await trace.stop();
+    const {rows} = parseBpftraceLog(readFileSync(log, "utf8"), {file: log, diagnostics: new Diagnostics()});
+    assert.ok(rows.some((r) => r.direction === "send") && rows.some((r) => r.direction === "recv"));
+  });
+
+  it("`trace net` runs a command under bpftrace and stores its events", async (t) => {
+    if (!cap.ok) return t.skip(`no bpftrace here: ${cap.reason}`);
+    const store = join(dir, "store");
+    const log = join(dir, "cli.log");
+    const {body, headers} = binaryBody(1);
+    const script = `const http=require("http");const b=Buffer.from(${JSON.stringify(body.toString("base64"))},"base64");let n=0;const go=()=>{const r=http.request(${JSON.stringify(`${server.url}/v2/models/${MODEL}/infer`)},{method:"POST",headers:${JSON.stringify(headers)}},(res)=>{res.resume();res.on("end",()=>{if(++n<3)go();else console.log("sent",n)})});r.end(b)};go();`;
+    const r = await cli(["trace", "net", "--port", String(server.port), "--out", log, "--json", "--", process.execPath, "-e", script], {env: {INFERSCOPE_STORE: store}});
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^sent 3$/m, "the command ran with the terminal's stdout");
+    const result = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    assert.equal(result.script, cap.script);
+    assert.equal(result.lost_events, 0);
+    assert.ok(result.events >= 6, `events: ${result.events}`);
+    const [stored] = await queryStore(`SELECT count(*) AS n, count(DISTINCT direction) AS dirs FROM net_events WHERE run_id = '${result.run_id}'`, {root: store});
+    assert.deepEqual([Number(stored.n), Number(stored.dirs)], [result.events, 2]);
+  });
+});
+
+describe("without bpftrace", () => {
+  it("says why in one line and still runs the command", async () => {
+    const r = await cli(["trace", "net", "--port", "8000", "--out", join(dir, "none.log"), "--", process.execPath, "-e", "console.log('workload ran')"], {env: {INFERSCOPE_BPFTRACE: join(dir, "no-such-bpftrace"), INFERSCOPE_STORE: join(dir, "store2")}});
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "workload ran");
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^trace net: no network trace: bpftrace is not installed at .*no-such-bpftrace \(\$INFERSCOPE_BPFTRACE\)/);
+  });
+  it("passes the command's exit code on", async () => {
+    const r = await cli(["trace", "net", "--", process.execPath, "-e", "process.exit(3)"], {env: {INFERSCOPE_BPFTRACE: join(dir, "no-such-bpftrace")}});
+    assert.equal(r.code, 3);
+  });
+});
