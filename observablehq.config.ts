@@ -16,7 +16,9 @@ export default {
     {name: "Overview", path: "/"},
     {name: "Benchmarks", path: "/benchmarks"},
     {name: "Partition", path: "/partition"},
+    {name: "Batching", path: "/batching"},
     {name: "Operators", path: "/operators"},
+    {name: "Quantization", path: "/quantization"},
     {name: "Timeline", path: "/timeline"},
     {name: "History", path: "/history"}
   ],

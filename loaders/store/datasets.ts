@@ -406,8 +406,308 @@ export const rooflineHost = defineDataset({
   ]
 });
 
+/**
+ * Batch sweeps (loaders/sweep/batch.ts, `inferscope sweep batch`): one row per batch size, measured in a
+ * child process for a fixed window while this process records power. Power columns are null when the
+ * run had no power source (power_source 'none', power_note says why); the power series keep every sample.
+ */
+export const batchSweep = defineDataset({
+  name: "batch_sweep",
+  doc: "one row per batch size of a batch sweep: throughput, latency percentiles, power and energy per inference",
+  columns: [
+    {name: "model", type: "VARCHAR", doc: "model name (zoo name or file base name)"},
+    {name: "model_file", type: "VARCHAR", doc: "path of the ONNX file that ran"},
+    {name: "runtime", type: "VARCHAR", doc: "ort-cpu, ort-wasm or ort-cuda"},
+    {name: "device", type: "VARCHAR", doc: "cpu, or gpu:<name> for ort-cuda"},
+    {name: "threads", type: "INTEGER", doc: "intra-op threads"},
+    {name: "opt_level", type: "VARCHAR", doc: "ORT graph optimization level"},
+    {name: "batch", type: "INTEGER", doc: "inferences per request"},
+    {name: "status", type: "VARCHAR", doc: "ok, or failed (error says why, e.g. out of memory at a large batch)"},
+    {name: "error", type: "VARCHAR", nullable: true, doc: "why the batch size failed"},
+    {name: "warmup_runs", type: "INTEGER", nullable: true, doc: "untimed requests before the window"},
+    {name: "runs", type: "INTEGER", nullable: true, doc: "requests completed in the window (one at a time, back to back)"},
+    {name: "window_s", type: "DOUBLE", nullable: true, doc: "length of the measurement window, s"},
+    {name: "window_start_s", type: "DOUBLE", nullable: true, doc: "when the window began, s after the sweep started (windows of one sweep share this clock)"},
+    {name: "requests_per_s", type: "DOUBLE", nullable: true, doc: "requests completed per second in the window"},
+    {name: "throughput_infer_per_s", type: "DOUBLE", nullable: true, doc: "inferences per second = requests per second x batch (the maximum: requests back to back)"},
+    {name: "p50_ms", type: "DOUBLE", nullable: true, doc: "median request latency, ms"},
+    {name: "p90_ms", type: "DOUBLE", nullable: true, doc: "90th percentile request latency, ms"},
+    {name: "p95_ms", type: "DOUBLE", nullable: true, doc: "95th percentile request latency, ms"},
+    {name: "p99_ms", type: "DOUBLE", nullable: true, doc: "99th percentile request latency, ms"},
+    {name: "mean_ms", type: "DOUBLE", nullable: true, doc: "mean request latency, ms"},
+    {name: "min_ms", type: "DOUBLE", nullable: true, doc: "fastest request, ms"},
+    {name: "max_ms", type: "DOUBLE", nullable: true, doc: "slowest request, ms"},
+    {name: "samples_ms", type: "DOUBLE[]", nullable: true, doc: "latency of every request in the window, ms"},
+    {name: "session_create_ms", type: "DOUBLE", nullable: true, doc: "time to create the session, ms"},
+    {name: "power_source", type: "VARCHAR", doc: "nvidia-smi, powercap or none (detected at run time)"},
+    {name: "power_device", type: "VARCHAR", nullable: true, doc: "what was measured: gpu:<name>, cpu:<zone names>; null with no source"},
+    {name: "power_note", type: "VARCHAR", nullable: true, doc: "why power is missing or partial"},
+    {name: "avg_power_w", type: "DOUBLE", nullable: true, doc: "mean power over the window, W (null without a source)"},
+    {name: "energy_j", type: "DOUBLE", nullable: true, doc: "energy over the window, J"},
+    {name: "infer_per_joule", type: "DOUBLE", nullable: true, doc: "energy efficiency: inferences per joule = throughput / power"},
+    {name: "power_coverage", type: "DOUBLE", nullable: true, doc: "share of the window the power samples cover (0-1)"},
+    {name: "power_t_s", type: "DOUBLE[]", nullable: true, doc: "time of each power sample in the window, s after the sweep started"},
+    {name: "power_w", type: "DOUBLE[]", nullable: true, doc: "each power sample, W (mean over the interval since the previous sample)"},
+    {name: "sm_clock_mhz", type: "DOUBLE[]", nullable: true, doc: "GPU SM clock at each sample (nvidia-smi only), MHz"},
+    {name: "temp_c", type: "DOUBLE[]", nullable: true, doc: "GPU temperature at each sample (nvidia-smi only), degrees C"}
+  ]
+});
+
+/**
+ * Dynamic batching (loaders/sweep/dynamic.ts, `inferscope sweep dynamic`): the reference server started
+ * with one batcher configuration, driven by the load generator at several request rates; one row per
+ * configuration x request rate as the load generator reported it.
+ */
+export const dynamicBatching = defineDataset({
+  name: "dynamic_batching",
+  doc: "one row per dynamic-batcher configuration x request rate: throughput and latency percentiles from the load generator",
+  columns: [
+    {name: "model", type: "VARCHAR", doc: "model served"},
+    {name: "config_label", type: "VARCHAR", doc: "the batcher configuration, e.g. 'max 8 · preferred 4,8 · delay 2000 µs · 1 instance'"},
+    {name: "max_batch", type: "INTEGER", doc: "--max-batch of the server"},
+    {name: "preferred_batch", type: "VARCHAR", nullable: true, doc: "--preferred-batch of the server (comma-separated), null when none"},
+    {name: "max_queue_delay_us", type: "DOUBLE", doc: "--max-queue-delay-us: how long the batcher may hold a request to form a batch"},
+    {name: "instances", type: "INTEGER", doc: "model instances in the server"},
+    {name: "distribution", type: "VARCHAR", doc: "request arrival process (poisson or constant)"},
+    {name: "request_rate", type: "DOUBLE", doc: "requests per second offered"},
+    {name: "client_batch", type: "INTEGER", doc: "inferences per request sent by the client"},
+    {name: "concurrency", type: "DOUBLE", nullable: true, doc: "requests in flight, as the load generator reports it"},
+    {name: "throughput_infer_per_s", type: "DOUBLE", doc: "inferences per second completed"},
+    {name: "p50_us", type: "DOUBLE", doc: "median latency, µs"},
+    {name: "p90_us", type: "DOUBLE", doc: "90th percentile latency, µs"},
+    {name: "p95_us", type: "DOUBLE", nullable: true, doc: "95th percentile latency, µs"},
+    {name: "p99_us", type: "DOUBLE", doc: "99th percentile latency, µs"},
+    {name: "avg_us", type: "DOUBLE", nullable: true, doc: "mean latency, µs"},
+    {name: "server_queue_us", type: "DOUBLE", nullable: true, doc: "mean time a request waited in the server's queue, µs"},
+    {name: "server_compute_us", type: "DOUBLE", nullable: true, doc: "mean compute time per request in the server, µs"}
+  ]
+});
+
+/**
+ * Recommendations (loaders/sweep/recommend.ts): for each request rate, the batch size and queue delay
+ * that the batch sweep's profile predicts meet the latency bound with the best efficiency (or, without
+ * power, the most throughput headroom), beside what the dynamic-batching sweep measured.
+ */
+export const batchRecommendations = defineDataset({
+  name: "batch_recommendations",
+  doc: "per request rate: the batch size / queue delay predicted from the batch profile to meet a latency bound, and the measurement beside it",
+  columns: [
+    {name: "model", type: "VARCHAR", doc: "model"},
+    {name: "profile_run_id", type: "VARCHAR", doc: "the batch_sweep run the prediction used"},
+    {name: "request_rate", type: "DOUBLE", doc: "requests per second"},
+    {name: "latency_bound_ms", type: "DOUBLE", doc: "the bound on p99 latency, ms"},
+    {name: "objective", type: "VARCHAR", doc: "what was maximized among batch sizes meeting the bound: 'efficiency' (inferences per joule) or 'throughput' (capacity, when the profile has no power)"},
+    {name: "feasible", type: "BOOLEAN", doc: "whether some profiled batch size meets the bound at this rate"},
+    {name: "batch", type: "INTEGER", nullable: true, doc: "recommended batch size"},
+    {name: "max_queue_delay_us", type: "DOUBLE", nullable: true, doc: "recommended queue delay: time to collect the batch at this rate, µs"},
+    {name: "predicted_p99_ms", type: "DOUBLE", nullable: true, doc: "predicted p99: waiting for the batch to fill + the profile's p99 at that batch, ms"},
+    {name: "utilisation", type: "DOUBLE", nullable: true, doc: "predicted busy share of the model: rate x latency / batch"},
+    {name: "infer_per_joule", type: "DOUBLE", nullable: true, doc: "the profile's efficiency at that batch"},
+    {name: "capacity_infer_per_s", type: "DOUBLE", nullable: true, doc: "the profile's throughput at that batch"},
+    {name: "note", type: "VARCHAR", nullable: true, doc: "why nothing meets the bound, or what the choice rests on"},
+    {name: "measured_config", type: "VARCHAR", nullable: true, doc: "the measured configuration closest to the recommendation"},
+    {name: "measured_p99_ms", type: "DOUBLE", nullable: true, doc: "its measured p99 at this rate, ms"},
+    {name: "measured_throughput", type: "DOUBLE", nullable: true, doc: "its measured throughput, inferences/s"},
+    {name: "best_measured_config", type: "VARCHAR", nullable: true, doc: "among measured configurations meeting the bound at this rate, the one with the most throughput (then the largest max batch)"},
+    {name: "best_measured_p99_ms", type: "DOUBLE", nullable: true, doc: "its measured p99, ms"}
+  ]
+});
+
+/**
+ * Sync versus async pipelines (loaders/pipeline/, `inferscope sweep pipeline`): one row per worker per
+ * mode; the mode's totals are repeated on each of its rows.
+ */
+export const pipelineRuns = defineDataset({
+  name: "pipeline_runs",
+  doc: "one row per worker per pipeline mode (sync loop, parallel runners, submit/receive queue): totals, latency and the worker's time split",
+  columns: [
+    {name: "model", type: "VARCHAR", doc: "model"},
+    {name: "model_file", type: "VARCHAR", doc: "path of the ONNX file"},
+    {name: "runtime", type: "VARCHAR", doc: "ort-cpu (onnxruntime-node in worker threads)"},
+    {name: "threads", type: "INTEGER", doc: "intra-op threads of each session"},
+    {name: "mode", type: "VARCHAR", doc: "sync (one loop), parallel (N runners, one session each, each doing pre, inference, post) or queue (the main thread pre/post-processes and submits to N inference workers)"},
+    {name: "workers", type: "INTEGER", doc: "N: runners or inference workers (1 for sync)"},
+    {name: "images", type: "INTEGER", doc: "images requested"},
+    {name: "images_done", type: "INTEGER", doc: "images processed (equals images unless cancelled)"},
+    {name: "image_size", type: "VARCHAR", doc: "size of the generated source images, WxH"},
+    {name: "input_size", type: "VARCHAR", doc: "model input after resizing, CxHxW"},
+    {name: "total_s", type: "DOUBLE", doc: "wall time of the mode, first image to last result, s"},
+    {name: "throughput_img_per_s", type: "DOUBLE", doc: "images per second"},
+    {name: "p50_ms", type: "DOUBLE", doc: "median per-image latency (pre-processing start to post-processing end), ms"},
+    {name: "p90_ms", type: "DOUBLE", doc: "90th percentile latency, ms"},
+    {name: "p99_ms", type: "DOUBLE", doc: "99th percentile latency, ms"},
+    {name: "mean_ms", type: "DOUBLE", doc: "mean latency, ms"},
+    {name: "top1_digest", type: "VARCHAR", doc: "hash of every image's top-5 classes in image order: equal across modes when they computed the same results"},
+    {name: "worker", type: "VARCHAR", doc: "the worker: 'loop', 'runner 1..N', 'host' (queue mode's main thread) or 'inference 1..N'"},
+    {name: "role", type: "VARCHAR", doc: "loop, runner, host or inference"},
+    {name: "worker_images", type: "INTEGER", doc: "images this worker handled"},
+    {name: "infer_ms", type: "DOUBLE", doc: "time this worker spent in session.run, ms"},
+    {name: "prepost_ms", type: "DOUBLE", doc: "time this worker spent generating, resizing, normalizing and post-processing (softmax, top-5), ms"},
+    {name: "idle_ms", type: "DOUBLE", doc: "the rest of the mode's wall time, ms"},
+    {name: "infer_pct", type: "DOUBLE", doc: "inference busy share of the wall time, %"},
+    {name: "prepost_pct", type: "DOUBLE", doc: "pre/post-processing share, %"},
+    {name: "idle_pct", type: "DOUBLE", doc: "idle share, %"}
+  ]
+});
+
+/**
+ * Fleet collection (`inferscope fleet run`): one row per device per fleet run, and per run the device
+ * sent back. The rows of that remote run keep the device's own host fingerprint; join them here on
+ * remote_run_id = run_id to name the device they came from. A device that failed has one row with
+ * status failed or timeout and no remote_run_id.
+ */
+export const fleetDevices = defineDataset({
+  name: "fleet_devices",
+  doc: "fleet runs: per device, how it went and which remote runs it brought back",
+  columns: [
+    {name: "device", type: "VARCHAR", doc: "the device's name in the inventory"},
+    {name: "destination", type: "VARCHAR", doc: "how it was reached: an ssh config alias, or user@host:port"},
+    {name: "mode", type: "VARCHAR", doc: "npm (inferscope installed there) or container"},
+    {name: "image", type: "VARCHAR", nullable: true, doc: "container mode: engine and image, e.g. 'docker ghcr.io/you/inferscope-ort-cuda:1.30'"},
+    {name: "tags", type: "VARCHAR", doc: "the device's tags from the inventory, comma-separated"},
+    {name: "arch", type: "VARCHAR", nullable: true, doc: "uname -m on the device, when it was reached"},
+    {name: "args", type: "VARCHAR", doc: "the inferscope command run there, e.g. 'bench --models tiny_cnn'"},
+    {name: "status", type: "VARCHAR", doc: "ok, failed, or timeout"},
+    {name: "error_code", type: "VARCHAR", nullable: true, doc: "why it failed, as a stable name: connection_refused, auth_failed, host_key_unknown, host_key_changed, timeout, unknown_host, unreachable, command_missing, remote_failed, merge_failed"},
+    {name: "error", type: "VARCHAR", nullable: true, doc: "why it failed, for people"},
+    {name: "exit_code", type: "INTEGER", nullable: true, doc: "inferscope's exit code on the device, when it got that far"},
+    {name: "remote_run_id", type: "VARCHAR", nullable: true, doc: "a run the device sent back (its rows carry this run_id and the device's host fingerprint)"},
+    {name: "remote_kind", type: "VARCHAR", nullable: true, doc: "that run's kind: bench, profile, ..."},
+    {name: "remote_host_id", type: "VARCHAR", nullable: true, doc: "host_id of the device's fingerprint, as its rows carry it"},
+    {name: "remote_host_name", type: "VARCHAR", nullable: true, doc: "the device's hostname"},
+    {name: "rows_merged", type: "BIGINT", doc: "rows of that run merged into this store (0 when skipped as already present, or failed)"},
+    {name: "duration_s", type: "DOUBLE", doc: "wall time on the device, from connecting to the data being back, s"}
+  ]
+});
+
+/**
+ * INT8 post-training quantization (loaders/quantize/): one row per quantized model made by
+ * `inferscope quantize` or `inferscope quantize study`, with how it was calibrated, what the QDQ rewrite
+ * quantized or left in float, its agreement with the float model and, from the study, FP32 and INT8
+ * latency (the same measurements are bench_results rows of the run).
+ */
+export const quantResults = defineDataset({
+  name: "quant_results",
+  doc: "one row per INT8 (QDQ) model: calibration method, samples, what was quantized, agreement with FP32, latency",
+  columns: [
+    {name: "model", type: "VARCHAR", doc: "the float model: zoo name or file base name"},
+    {name: "model_file", type: "VARCHAR", doc: "path of the float ONNX file"},
+    {name: "quant_file", type: "VARCHAR", doc: "path of the quantized ONNX file written"},
+    {name: "quant_model", type: "VARCHAR", doc: "the quantized file's base name (its model name in bench_results)"},
+    {name: "method", type: "VARCHAR", doc: "calibration method: minmax, percentile or entropy"},
+    {name: "method_label", type: "VARCHAR", doc: "the method as given, e.g. percentile=99.99"},
+    {name: "percentile", type: "DOUBLE", nullable: true, doc: "the percentile for method percentile"},
+    {name: "activations", type: "VARCHAR", doc: "'uint8 asymmetric' or 'int8 symmetric' (weights are always int8 symmetric per channel)"},
+    {name: "uint8_input", type: "BOOLEAN", doc: "the model takes uint8 pixels (the input's quantize step folded into preprocessing)"},
+    {name: "samples", type: "INTEGER", doc: "calibration inputs"},
+    {name: "calibration_kind", type: "VARCHAR", doc: "'generated' (deterministic synthetic images, no real data) or 'images' (a folder the user gave)"},
+    {name: "calibration_source", type: "VARCHAR", doc: "the calibration inputs in words (which seeds or folder)"},
+    {name: "heldout_samples", type: "INTEGER", doc: "held-out inputs the agreement was measured on (never used for calibration)"},
+    {name: "heldout_kind", type: "VARCHAR", doc: "'generated' or 'images'"},
+    {name: "heldout_source", type: "VARCHAR", doc: "the held-out inputs in words"},
+    {name: "sqnr_samples", type: "INTEGER", doc: "held-out inputs the per-layer SQNR was summed over"},
+    {name: "opset_from", type: "INTEGER", doc: "the float model's opset"},
+    {name: "opset_to", type: "INTEGER", doc: "the quantized model's opset (raised to 13 for per-channel DequantizeLinear when lower)"},
+    {name: "quantized_nodes", type: "INTEGER", doc: "nodes quantized (inputs and output through QuantizeLinear/DequantizeLinear)"},
+    {name: "quantized_ops", type: "VARCHAR", doc: "JSON object: op type -> nodes quantized"},
+    {name: "removed_activations", type: "INTEGER", doc: "Relu/Clip nodes folded into the quantization of their producer's output (uint8 activations only)"},
+    {name: "float_nodes", type: "INTEGER", doc: "nodes left in float"},
+    {name: "float_ops", type: "VARCHAR", doc: "JSON object: op type -> nodes left in float"},
+    {name: "float_node_list", type: "VARCHAR", doc: "JSON array of the nodes left in float: {name, op_type, reason}"},
+    {name: "qdq_pairs", type: "INTEGER", doc: "QuantizeLinear -> DequantizeLinear pairs on activations"},
+    {name: "weight_dq", type: "INTEGER", doc: "DequantizeLinear nodes on int8 per-channel weights"},
+    {name: "bias_dq", type: "INTEGER", doc: "DequantizeLinear nodes on int32 biases"},
+    {name: "status", type: "VARCHAR", doc: "ok, or failed (error says why)"},
+    {name: "error", type: "VARCHAR", nullable: true, doc: "why quantizing or evaluating failed"},
+    {name: "top1_agreement", type: "DOUBLE", nullable: true, doc: "share of held-out inputs whose top-1 class is the same as the float model's"},
+    {name: "top5_overlap", type: "DOUBLE", nullable: true, doc: "mean share of the float model's top-5 classes found in the quantized top-5"},
+    {name: "cosine_mean", type: "DOUBLE", nullable: true, doc: "mean cosine similarity of float and quantized outputs"},
+    {name: "cosine_min", type: "DOUBLE", nullable: true, doc: "lowest cosine similarity over the held-out inputs"},
+    {name: "output_sqnr_db", type: "DOUBLE", nullable: true, doc: "signal-to-quantization-noise ratio of the output, dB (10 log10 sum f^2 / sum (f - q)^2)"},
+    {name: "layer_sqnr_mean_db", type: "DOUBLE", nullable: true, doc: "mean per-layer SQNR over the quantized tensors, dB"},
+    {name: "layer_sqnr_min_db", type: "DOUBLE", nullable: true, doc: "lowest per-layer SQNR, dB"},
+    {name: "worst_layer", type: "VARCHAR", nullable: true, doc: "the tensor with the lowest SQNR"},
+    {name: "calibrate_ms", type: "DOUBLE", nullable: true, doc: "time to run the calibration inputs and collect statistics, ms (shared by the methods of a study)"},
+    {name: "quantize_ms", type: "DOUBLE", nullable: true, doc: "time to compute ranges and rewrite the graph, ms"},
+    {name: "runtime", type: "VARCHAR", nullable: true, doc: "where latency was measured: ort-cpu (study only)"},
+    {name: "threads", type: "INTEGER", nullable: true, doc: "intra-op threads of the latency measurement"},
+    {name: "opt_level", type: "VARCHAR", nullable: true, doc: "ORT graph optimization level of the latency measurement (all: QDQ fused into integer kernels)"},
+    {name: "fp32_median_ms", type: "DOUBLE", nullable: true, doc: "median latency of the float model, batch 1, ms (bench_results row of the same run)"},
+    {name: "int8_median_ms", type: "DOUBLE", nullable: true, doc: "median latency of the quantized model, batch 1, ms"},
+    {name: "speedup", type: "DOUBLE", nullable: true, doc: "fp32_median_ms / int8_median_ms"}
+  ]
+});
+
+/** Per quantized tensor of each quant_results model: its calibrated range, scale, zero point and SQNR. Joined on run_id and quant_file. */
+export const quantLayers = defineDataset({
+  name: "quant_layers",
+  doc: "per quantized activation tensor: calibrated range, scale and zero point, SQNR against the float model",
+  columns: [
+    {name: "model", type: "VARCHAR", doc: "the float model"},
+    {name: "quant_file", type: "VARCHAR", doc: "the quantized model (quant_results.quant_file)"},
+    {name: "method_label", type: "VARCHAR", doc: "calibration method, e.g. minmax, percentile=99.99"},
+    {name: "activations", type: "VARCHAR", doc: "'uint8 asymmetric' or 'int8 symmetric'"},
+    {name: "samples", type: "INTEGER", doc: "calibration inputs"},
+    {name: "layer_index", type: "INTEGER", doc: "position of the tensor in graph order (0 = first quantized tensor)"},
+    {name: "tensor", type: "VARCHAR", doc: "the tensor's name (the same in the float and quantized graphs)"},
+    {name: "node", type: "VARCHAR", doc: "the node producing it in the float graph (after ORT's basic optimizations: BatchNormalization folded into Conv)"},
+    {name: "op_type", type: "VARCHAR", doc: "that node's op type; 'Conv+Relu' when a Relu/Clip was folded into the quantization; 'input' for the graph input"},
+    {name: "range_min", type: "DOUBLE", doc: "calibrated range, low end"},
+    {name: "range_max", type: "DOUBLE", doc: "calibrated range, high end"},
+    {name: "scale", type: "DOUBLE", doc: "quantization scale"},
+    {name: "zero_point", type: "INTEGER", doc: "quantization zero point"},
+    {name: "sqnr_db", type: "DOUBLE", nullable: true, doc: "10 log10(sum x^2 / sum (x - x_q)^2) on the held-out inputs, dB; null for the graph input"}
+  ]
+});
+
 /** All datasets, by name. Later modules add theirs here so the reader can create a view for each. */
+/**
+ * Load steps measured live by `inferscope load` (loaders/loadgen/): one row per concurrency or request
+ * rate, with what perf_analyzer's CSV cannot hold (batch, windows, stability, server batching).
+ */
+export const loadSteps = defineDataset({
+  name: "load_steps",
+  doc: "one row per load level of `inferscope load` against a KServe v2 server: client latency, throughput and the server's stages from its statistics",
+  columns: [
+    {name: "url", type: "VARCHAR", doc: "server URL the load went to"},
+    {name: "model", type: "VARCHAR", doc: "model name on the server"},
+    {name: "csv_file", type: "VARCHAR", nullable: true, doc: "the perf_analyzer-format CSV written with the same steps (--out)"},
+    {name: "load_mode", type: "VARCHAR", doc: "'concurrency' or 'request_rate'"},
+    {name: "concurrency", type: "INTEGER", nullable: true, doc: "outstanding requests kept in flight"},
+    {name: "request_rate", type: "DOUBLE", nullable: true, doc: "requests per second sent"},
+    {name: "distribution", type: "VARCHAR", nullable: true, doc: "request rate mode: 'constant' or 'poisson' gaps between sends"},
+    {name: "batch", type: "INTEGER", doc: "batch rows in each request"},
+    {name: "throughput_infer_per_s", type: "DOUBLE", doc: "inferences per second (completed requests x batch) over the merged windows"},
+    {name: "p50_us", type: "DOUBLE", doc: "client latency p50, us"},
+    {name: "p90_us", type: "DOUBLE", doc: "client latency p90, us"},
+    {name: "p95_us", type: "DOUBLE", doc: "client latency p95, us"},
+    {name: "p99_us", type: "DOUBLE", doc: "client latency p99, us"},
+    {name: "avg_us", type: "DOUBLE", doc: "client latency mean, us"},
+    {name: "client_send_us", type: "DOUBLE", doc: "mean time to send a request body, us"},
+    {name: "client_recv_us", type: "DOUBLE", doc: "mean time from the first response byte to the whole response, us"},
+    {name: "server_queue_us", type: "DOUBLE", nullable: true, doc: "server queue per request from its statistics counters, us (null without the statistics extension)"},
+    {name: "server_compute_input_us", type: "DOUBLE", nullable: true, doc: "server compute input per request, us"},
+    {name: "server_compute_infer_us", type: "DOUBLE", nullable: true, doc: "server compute infer per request, us"},
+    {name: "server_compute_output_us", type: "DOUBLE", nullable: true, doc: "server compute output per request, us"},
+    {name: "server_compute_us", type: "DOUBLE", nullable: true, doc: "input + infer + output, us"},
+    {name: "network_server_us", type: "DOUBLE", nullable: true, doc: "client wait minus server queue and compute (perf_analyzer's Network+Server Send/Recv), us"},
+    {name: "server_executions", type: "BIGINT", nullable: true, doc: "model executions in the merged windows"},
+    {name: "server_avg_batch", type: "DOUBLE", nullable: true, doc: "mean executed batch: inference_count / execution_count over the windows (dynamic batching at work when > batch)"},
+    {name: "requests", type: "BIGINT", doc: "requests completed in the merged windows"},
+    {name: "errors", type: "BIGINT", doc: "requests that failed in the merged windows"},
+    {name: "first_error", type: "VARCHAR", nullable: true, doc: "the first failure's status and message"},
+    {name: "windows", type: "INTEGER", doc: "measurement windows run at this level"},
+    {name: "stable", type: "BOOLEAN", doc: "true when the last 3 windows agreed within --stability-pct; false when --max-windows ran out first"},
+    {name: "window_ms", type: "INTEGER", doc: "window length, ms"},
+    {name: "delayed_sends", type: "BIGINT", nullable: true, doc: "request rate mode: sends more than 1 ms behind schedule (the client could not keep up)"}
+  ]
+});
+
 export const DATASETS: Record<string, Dataset> = {
+  batch_sweep: batchSweep,
+  dynamic_batching: dynamicBatching,
+  batch_recommendations: batchRecommendations,
+  pipeline_runs: pipelineRuns,
   runs,
   bench_results: benchResults,
   import_diagnostics: importDiagnostics,
@@ -420,7 +720,11 @@ export const DATASETS: Record<string, Dataset> = {
   partition_runs: partitionRuns,
   triton_requests: tritonRequests,
   perf_analyzer: perfAnalyzer,
-  net_events: netEvents
+  net_events: netEvents,
+  load_steps: loadSteps,
+  fleet_devices: fleetDevices,
+  quant_results: quantResults,
+  quant_layers: quantLayers
 };
 
 export function dataset(name: string): Dataset {

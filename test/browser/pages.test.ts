@@ -159,6 +159,16 @@ const CHECKS: Record<string, Check> = {
     assert.equal(await page.locator("img[src='x']").count(), 0, "no element injected from file data");
     const cells = await table.locator("tbody td.num[title]").count();
     assert.ok(cells >= 6, `latency cells with spread on hover: ${cells}`);
+    // Devices side by side: the two fleet devices as columns; the unreachable one listed as failed, with why.
+    const fleet = page.locator("[data-fleet-latency-table]");
+    await fleet.waitFor();
+    assert.deepEqual((await fleet.locator("thead th").allTextContents()).slice(3), ["board-a · ort-cpu", "board-b · ort-cpu"], "one column per fleet device");
+    assert.deepEqual(await fleet.locator("tbody td:first-child").allTextContents(), ["tiny_cnn"]);
+    assert.equal(await fleet.locator("tbody td.num[title]").count(), 2, "a median per device, spread on hover");
+    const fleetStatus = page.locator("form[class*='-table'] table").filter({hasText: "offline-board"});
+    const statusRows = await fleetStatus.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+    assert.deepEqual(statusRows.map((r) => r.slice(1, 3)), [["board-a", "ok"], ["board-b", "ok"], ["offline-board", "failed"]], `fleet devices: ${JSON.stringify(statusRows)}`);
+    assert.match(statusRows[2][3], /^connection refused/, "the failed device says why");
     // Inputs react: unticking every runtime but one leaves one column.
     const boxes = page.locator("form[class*='-checkbox']").filter({hasText: "Runtime · device"}).locator("input[type=checkbox]");
     const n = await boxes.count();
@@ -195,6 +205,64 @@ const CHECKS: Record<string, Check> = {
     await waitForData(page, {charts: 5, tables: 4});
     const held = page.locator("form[class*='-table'] table").first();
     assert.deepEqual(await held.locator("tbody td:nth-child(3)").allTextContents(), ["6", "12", "6", "12"], "held-out sizes of both units");
+  },
+  "/batching": async (page) => {
+    // Throughput and latency vs batch, p99 and throughput vs request rate, pipeline bars and
+    // utilisation: six charts; batch table, recommendations and pipeline workers: three tables.
+    await waitForData(page, {charts: 6, tables: 3});
+    assert.equal(await page.locator("[data-empty-store]").count(), 0, "no empty-store note once batching data exists");
+    assert.match((await page.locator("p.data-label").first().textContent()) ?? "", /Measured on .+\(.+, \d+ cores\): \d+ batch sweeps, \d+ dynamic-batching measurements, \d+ pipeline runs?\./);
+    // Power: this machine has none, and the page says so plainly (a machine with RAPL or nvidia-smi draws it).
+    const power = page.locator("[data-power]");
+    if ((await power.getAttribute("data-power")) === "none") {
+      assert.match((await power.textContent()) ?? "", /No power was measured for this sweep: no power source on this machine/);
+      assert.match((await page.locator("[data-fit]").textContent()) ?? "", /without power there is no efficiency to fit/);
+    } else assert.equal(await page.locator("[data-chart='efficiency-fit']").count(), 1, "efficiency fitted against throughput");
+    // The newest sweep is dynamic batching's profile (batch 1-4); choosing the other shows batch 1-8.
+    assert.match((await power.textContent()) ?? "", /tiny_cnn on ort-cpu \(cpu\), 1 intra-op thread, 3 of 3 batch sizes measured/);
+    const sweep = page.locator("form").filter({hasText: "Batch sweep"}).locator("select");
+    await sweep.selectOption({index: 1});
+    await page.waitForFunction(() => /4 of 4 batch sizes measured/.test(document.querySelector("[data-power]")?.textContent ?? ""), null, {timeout: 30_000});
+    const ticks = await page.locator("[data-chart='batch-curve']").first().locator("g[aria-label='x-axis tick label'] text").allTextContents();
+    assert.ok(["1", "2", "4", "8"].every((b) => ticks.includes(b)), `batch sizes on the axis: ${ticks}`);
+    // Dynamic batching: both batchers drawn, a recommendation per request rate beside the measurement.
+    const legend = (await page.locator("[data-chart='dynamic-curves']").first().textContent()) ?? "";
+    assert.ok(legend.includes("no batching · 1 instance") && legend.includes("max 4 · delay 2000 µs · 1 instance"), `batchers: ${legend.slice(0, 200)}`);
+    const recs = page.locator("form[class*='-table'] table").nth(1);
+    assert.deepEqual(await recs.locator("tbody td:nth-child(2)").allTextContents(), ["50", "100"], "a recommendation per request rate");
+    assert.ok((await page.locator("p").filter({hasText: "maximizing throughput (the profile has no power"}).count()) === 1, "says throughput decided, for want of power");
+    // Pipelines: three modes, six workers, the same 200 images and results in each.
+    assert.match((await page.locator("[data-pipeline-summary]").textContent()) ?? "", /200 generated 64x48 images resized to 3x32x32.*Every mode produced the same top-5 classes for every image\./);
+    const workers = await page.locator("[data-chart='utilisation-bars'] g[aria-label='y-axis tick label'] text").allTextContents();
+    assert.deepEqual(workers, ["sync · loop", "parallel · runner 1", "parallel · runner 2", "queue · host", "queue · inference 1", "queue · inference 2"]);
+    assert.equal(await page.locator("[data-chart='pipeline-bars'] g[aria-label='bar'] rect").count(), 3);
+  },
+  "/quantization": async (page) => {
+    // Speed-vs-agreement and per-layer SQNR: two charts; results, lowest layers and float ops: three tables.
+    await waitForData(page, {charts: 2, tables: 3});
+    assert.equal(await page.locator("[data-empty-store]").count(), 0, "no empty-store note once quantization results exist");
+    const label = (await page.locator("p.data-label").first().textContent()) ?? "";
+    assert.match(label, /Quantized and measured on .+\(.+, \d+ cores; 6 quantized models/, `the page names the machine: ${label}`);
+    assert.match(label, /generated images \(synthetic, no real data\)/, "generated inputs are said plainly");
+    const rec = (await page.locator("[data-quant-recommendation]").textContent()) ?? "";
+    assert.match(rec, /^Recommended for tiny_cnn: (minmax|percentile=99\.99|entropy) with [24] calibration inputs .*\d+% top-1 .* ms per inference/, `recommendation: ${rec}`);
+    // The results table: method x samples, each with INT8 and FP32 latency and an agreement.
+    const results = page.locator("form[class*='-table'] table").first();
+    const cells = await results.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+    assert.deepEqual(cells.map((c) => `${c[1]} ${c[2]}`).sort(), ["entropy 2", "entropy 4", "minmax 2", "minmax 4", "percentile=99.99 2", "percentile=99.99 4"]);
+    for (const c of cells) {
+      assert.match(c[3], /^\d+\.\d\d$/, `INT8 ms: ${c}`);
+      assert.match(c[5], /^\d+\.\d\d×$/, `speedup: ${c}`);
+      assert.match(c[6], /^\d+\.\d%$/, `top-1 agreement: ${c}`);
+    }
+    // What stayed in float: tiny_cnn's final Softmax.
+    const floats = await page.locator("form[class*='-table'] table").last().locator("tbody td").allTextContents();
+    assert.ok(floats.includes("Softmax"), `float ops: ${floats}`);
+    // The samples input redraws the per-layer chart with that calibration's lines.
+    const samples = page.locator("form").filter({hasText: "Calibration samples"}).locator("select");
+    await samples.selectOption({label: "2"});
+    await page.waitForFunction(() => [...document.querySelectorAll("svg[class^='plot-'] text, [class*='-swatch']")].some((t) => /n=2/.test(t.textContent ?? "")), null, {timeout: 30_000});
+    await waitForData(page, {charts: 2, tables: 3});
   },
   "/operators": async (page) => {
     // Share bars, waterfall and roofline: three charts; fusion map and roofline kernels: two tables.
@@ -243,6 +311,13 @@ const CHECKS: Record<string, Check> = {
     // The roofline names the memory-bound kernels against this host's ceilings.
     const bound = (await page.locator("[data-memory-bound]").textContent()) ?? "";
     assert.match(bound, /^\d+ of \d+$/, `memory-bound count: ${bound}`);
+    // Devices side by side: the fleet devices' profiles of tiny_cnn at 'all', k = 2 as chosen above.
+    const fleetTopk = page.locator("[data-fleet-topk-table]");
+    await fleetTopk.waitFor();
+    assert.deepEqual(await fleetTopk.locator("th.group").allTextContents(), ["ort-cpu · board-a", "ort-cpu · board-b"], "one column per fleet device");
+    const fleetCells = await fleetTopk.locator("tbody tr:not(.total)").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+    assert.equal(fleetCells.length, 2, "k applies to the fleet table too");
+    assert.deepEqual([fleetCells[0][1], fleetCells[0][4]], ["Conv", "Conv"], `convolutions lead on both devices: ${JSON.stringify(fleetCells)}`);
     await waitForData(page, {charts: 3, tables: 2});
   }
 };

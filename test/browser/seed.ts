@@ -4,6 +4,7 @@ import {writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {cli} from "../helpers/cli.ts";
 import {seedServing} from "./serving-seed.ts";
+import {seedFleet} from "./fleet-seed.ts";
 import {benchmarkPreamble, handleOutput, report, type TfNode} from "../unit/ops/layouts/tflite.ts";
 
 async function run(args: string[], store: string): Promise<void> {
@@ -20,16 +21,31 @@ export async function seedStore(store: string): Promise<void> {
   await writeFile(csv, "model,runtime,device,latency_ms,flops\nmobilenet_v1,tflite,test-board,70.5,1.137e9\n<img src=x onerror=alert(1)>,tflite,test-board,12,5e8\n");
   await run(["import", "latency", csv], store);
   await seedPartition(store);
+  await seedBatching(store);
   await seedOperators(store);
   // Serving stack: a Triton trace (two models, one named with markup, an ensemble, a BLS driver),
   // a perf_analyzer CSV and a bpftrace network log, written in the tools' layouts and imported.
   await seedServing(store, run);
   await seedHistory(store);
+  await seedQuantization(store);
+  // Two remote "devices" over a real SSH server (and one unreachable), for the pages' device comparison.
+  await seedFleet(store);
 }
 
 /** History: a second real benchmark run (tiny_cnn on ort-cpu, the quick matrix's three settings), so its configurations have two runs to compare. */
 async function seedHistory(store: string): Promise<void> {
   await run(["bench", "--models", "tiny_cnn", "--runtimes", "ort-cpu", "--runs", "5"], store);
+}
+
+/**
+ * Batching, for real, on tiny_cnn with short windows: a batch sweep (1 thread, batch 1-8), dynamic
+ * batching on the reference server (two batchers, two request rates; it profiles batch 1-4 first)
+ * and the three pipeline modes on 200 images. This machine has no power meter: power stays null.
+ */
+async function seedBatching(store: string): Promise<void> {
+  await run(["sweep", "batch", "--model", "tiny_cnn", "--batch", "1,2,4,8", "--window", "0.3", "--threads", "1"], store);
+  await run(["sweep", "dynamic", "--model", "tiny_cnn", "--batcher", "1", "--batcher", "4@2000", "--rates", "50:100:50", "--window-ms", "500", "--max-windows", "1", "--profile-window", "0.2"], store);
+  await run(["sweep", "pipeline", "--model", "tiny_cnn", "--images", "200", "--workers", "2", "--image-size", "64x48"], store);
 }
 
 /**
@@ -70,4 +86,12 @@ async function seedOperators(store: string): Promise<void> {
   const profile = join(store, "tiny_cnn-test-board.txt");
   await writeFile(profile, benchmarkPreamble(20) + handleOutput("", report([{nodes}], {version: "old", runs: 20})));
   await run(["import", "tflite", profile, "--model", "tiny_cnn", "--device", "test-board", "--opt-level", "fp32"], store);
+}
+
+/**
+ * Quantization, for real: tiny_cnn quantized with the three calibration methods on 2 and 4 generated
+ * inputs, compared with the float model on held-out inputs and timed beside it on ort-cpu.
+ */
+async function seedQuantization(store: string): Promise<void> {
+  await run(["quantize", "study", "--models", "tiny_cnn", "--methods", "minmax,percentile,entropy", "--samples", "2,4", "--heldout", "6", "--runs", "3", "--threads", "1"], store);
 }
