@@ -1,6 +1,6 @@
 // The shape of one CLI command. Each lives in its own file under commands/ and is loaded lazily.
 
-import type {ParseArgsConfig} from "node:util";
+import {parseArgs, type ParseArgsConfig} from "node:util";
 
 export interface OptionSpec {
   type: "string" | "boolean";
@@ -40,4 +40,10 @@ export function toParseArgsOptions(options: Record<string, OptionSpec>): NonNull
     out[name] = {type: o.type, ...(o.short ? {short: o.short} : {}), ...(o.multiple ? {multiple: true} : {}), ...(o.default !== undefined ? {default: o.default as never} : {})};
   }
   return out;
+}
+
+/** Run a command from another one with a command line, so its option defaults apply as from the shell. */
+export async function runCommand(spec: CommandSpec<any>, argv: string[]): Promise<number | void> {
+  const {values, positionals} = parseArgs({args: argv, options: toParseArgsOptions(spec.options), allowPositionals: spec.positionals ?? true, strict: true});
+  return spec.run({values: values as ParsedValues<any>, positionals, rest: []});
 }

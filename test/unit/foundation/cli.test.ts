@@ -52,4 +52,24 @@ describe("inferscope CLI", () => {
     assert.equal(out.store, store);
     assert.ok(out.datasets.every((d: {rows: number}) => d.rows === 0));
   });
+
+  it("collect --dry-run lists every step and --skip leaves steps out; an unknown step is named", async () => {
+    const store = await tempDir();
+    const env = {INFERSCOPE_STORE: store};
+    const all = await cli(["collect", "--dry-run", "--models", "tiny_cnn"], {env});
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stderr, /step 1 of 3: bench/);
+    assert.match(all.stderr, /batching: would run `inferscope collect batching`/);
+    assert.match(all.stderr, /serving: would run `inferscope collect serving`/);
+    assert.match(all.stderr, /step 3 of 3: quantization/);
+    // The quantization step applies its own defaults (three methods, two sample counts) on mobilenet_v1.
+    assert.equal(all.stdout.split("\n").filter((l) => l.startsWith("mobilenet_v1: ")).length, 6);
+    const some = await cli(["collect", "--dry-run", "--models", "tiny_cnn", "--skip", "serving,quantization,batching"], {env});
+    assert.equal(some.code, 0, some.stderr);
+    assert.match(some.stderr, /step 2 of 2: profile/);
+    assert.doesNotMatch(some.stderr, /quantization|would run/);
+    const bad = await cli(["collect", "--skip", "servng"], {env});
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--skip servng: no such step/);
+  });
 });
