@@ -87,7 +87,8 @@ const CHECKS: Record<string, Check> = {
     // Stage timeline, overview strip, Gantt, network lane, latency-throughput, perf stage bars; stats and diagnostics tables.
     await waitForData(page, {charts: 6, tables: 2});
     assert.equal(await page.locator("[data-empty-store]").count(), 0, "no empty-store note once serving files are imported");
-    assert.match((await page.locator("p.data-label").first().textContent()) ?? "", /Imported from files: Triton traces? .*trace\.json\.0/, "the page says the data is imported and from which files");
+    assert.match((await page.locator("p.data-label:not([data-live])").first().textContent()) ?? "", /Imported from files: Triton traces? .*trace\.json\.0/, "the page says the data is imported and from which files");
+    assert.match((await page.locator("p.data-label[data-live]").textContent()) ?? "", /Measured live by npm run collect:serving: \d+ traced requests of inferscope's reference server \(ONNX Runtime, not Triton\)/, "the live collection is labelled as live");
     // The stage timeline: a Triton bar and a perf_analyzer bar, every segment labelled in µs.
     const timeline = page.locator("[data-chart='stage-timeline']");
     const labels = (await timeline.locator("text").allTextContents()).filter((t) => /^\d[\d,.]* µs$/.test(t));
@@ -136,6 +137,15 @@ const CHECKS: Record<string, Check> = {
     assert.equal(await page.locator("img[src='x']").count(), 0, "no element injected from file data");
     assert.equal(await page.locator("[data-chart='stage-timeline']").textContent().then((t) => t?.includes("perf_analyzer")), false, "no perf_analyzer bar for a model it did not measure");
     assert.equal(await page.locator("form").filter({has: page.locator("label", {hasText: "perf_analyzer level"})}).count(), 0, "no perf_analyzer level to choose for it");
+    // The live trace (collect serving on tiny_cnn): its stages and its own load generator's perf_analyzer bar.
+    const traceSelect = page.locator("form").filter({has: page.locator("label", {hasText: /^Triton trace$/})}).locator("select");
+    const live = (await traceSelect.locator("option").allTextContents()).find((o) => o.startsWith("live on "));
+    assert.ok(live, "the live trace can be chosen");
+    await traceSelect.selectOption({label: live});
+    await page.waitForFunction(() => (document.querySelector("[data-chart='stage-timeline']")?.textContent ?? "").includes("perf_analyzer, concurrency 1"), null, {timeout: 30_000});
+    assert.ok(((await select.locator("option").allTextContents())[0] ?? "").startsWith("tiny_cnn ("), "the live trace's model");
+    const liveLabels = (await timeline.locator("text").allTextContents()).filter((t) => /^\d[\d,.]* µs$/.test(t));
+    assert.ok(liveLabels.length >= 8, `µs labels on the live trace's segments: ${liveLabels}`);
   },
   "/": async (page) => {
     await waitForData(page, {charts: 1, tables: 1});

@@ -3,6 +3,7 @@
 import {writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {cli} from "../helpers/cli.ts";
+import {tempDir} from "../helpers/tmp.ts";
 import {seedServing} from "./serving-seed.ts";
 import {seedFleet} from "./fleet-seed.ts";
 import {benchmarkPreamble, handleOutput, report, type TfNode} from "../unit/ops/layouts/tflite.ts";
@@ -23,6 +24,8 @@ export async function seedStore(store: string): Promise<void> {
   await seedPartition(store);
   await seedBatching(store);
   await seedOperators(store);
+  // A live serving collection on this machine, older than the imported files below (the page opens on the newest trace).
+  await run(["collect", "serving", "--model", "tiny_cnn", "--concurrency", "1:2:1", "--window-ms", "300", "--max-windows", "1", "--dir", await tempDir("inferscope-serving-")], store);
   // Serving stack: a Triton trace (two models, one named with markup, an ensemble, a BLS driver),
   // a perf_analyzer CSV and a bpftrace network log, written in the tools' layouts and imported.
   await seedServing(store, run);
