@@ -7,10 +7,8 @@ import {openSession} from "./runtimes.ts";
 import {summarize} from "./stats.ts";
 import type {BenchConfig} from "./config.ts";
 import {RESULT_MARK, type ChildResult} from "./protocol.ts";
+import {peakRssMb, replyToParent} from "../common/child-reply.ts";
 
-function peakRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024;
-}
 
 async function main(): Promise<ChildResult> {
   const config = JSON.parse(process.argv[2]) as BenchConfig;
@@ -24,12 +22,4 @@ async function main(): Promise<ChildResult> {
   }
 }
 
-let result: ChildResult;
-try {
-  result = await main();
-} catch (error) {
-  result = {ok: false, error: ((error as Error)?.message ?? String(error)).split("\n").slice(0, 3).join(" "), peak_rss_mb: peakRssMb()};
-}
-process.stdout.write(`\n${RESULT_MARK} ${JSON.stringify(result)}\n`);
-// ORT-web keeps worker handles open; the parent only needs the line above.
-process.exit(result.ok ? 0 : 2);
+await replyToParent<ChildResult>(RESULT_MARK, main, (error) => ({ok: false, error, peak_rss_mb: peakRssMb()}));

@@ -19,6 +19,7 @@ import {openSession} from "../bench/runtimes.ts";
 import {measureRoofline} from "./roofline.ts";
 import {captureFsStdout, type StdoutCapture} from "./stdout-capture.ts";
 import {PROFILE_RESULT_MARK, type ChildJob, type ProfileChildResult, type ProfileJob, type RooflineChildResult} from "./protocol.ts";
+import {replyToParent} from "../common/child-reply.ts";
 
 const NCHWC_OFF = "onnxruntime-node at the same level with the NCHWc transformer disabled (onnxruntime-web cannot save its graph)";
 
@@ -86,12 +87,4 @@ async function main(job: ChildJob): Promise<ProfileChildResult | RooflineChildRe
   return profile(job);
 }
 
-let result: ProfileChildResult | RooflineChildResult;
-try {
-  result = await main(JSON.parse(process.argv[2]) as ChildJob);
-} catch (error) {
-  result = {ok: false, error: ((error as Error)?.message ?? String(error)).split("\n").slice(0, 3).join(" ")};
-}
-process.stdout.write(`\n${PROFILE_RESULT_MARK} ${JSON.stringify(result)}\n`);
-// onnxruntime-web keeps worker handles open; the parent only needs the line above.
-process.exit(result.ok ? 0 : 2);
+await replyToParent<ProfileChildResult | RooflineChildResult>(PROFILE_RESULT_MARK, () => main(JSON.parse(process.argv[2]) as ChildJob), (error) => ({ok: false, error}));

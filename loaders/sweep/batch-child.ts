@@ -6,8 +6,8 @@ import {measure} from "../bench/measure.ts";
 import {openSession} from "../bench/runtimes.ts";
 import {nowMs} from "../power/types.ts";
 import {RESULT_MARK, type SweepChildConfig, type SweepChildResult} from "./protocol.ts";
+import {peakRssMb, replyToParent} from "../common/child-reply.ts";
 
-const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 async function main(): Promise<SweepChildResult> {
   const c = JSON.parse(process.argv[2]) as SweepChildConfig;
@@ -29,11 +29,4 @@ async function main(): Promise<SweepChildResult> {
   }
 }
 
-let result: SweepChildResult;
-try {
-  result = await main();
-} catch (error) {
-  result = {ok: false, error: ((error as Error)?.message ?? String(error)).split("\n").slice(0, 3).join(" "), peak_rss_mb: peakRssMb()};
-}
-process.stdout.write(`\n${RESULT_MARK} ${JSON.stringify(result)}\n`);
-process.exit(result.ok ? 0 : 2);
+await replyToParent<SweepChildResult>(RESULT_MARK, main, (error) => ({ok: false, error, peak_rss_mb: peakRssMb()}));
