@@ -10,6 +10,7 @@ import * as ort from "onnxruntime-node";
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 
+// The same generator as loaders/common/random.ts, copied because this file cannot import .ts.
 function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
