@@ -32,7 +32,12 @@ export interface CollectOptions {
   onSample?: (pass: 1 | 2, index: number) => void;
 }
 
-/** Add one tensor's values to a histogram of HIST_BINS bins over [-m, m]. */
+/**
+ * Add one tensor's values to a histogram of HIST_BINS bins over [-m, m], binned as numpy.histogram does
+ * (ORT's calibrator uses it): the index from the scaled value, then corrected against the bin edges, so
+ * a value on an edge goes to the bin above and exact zeros (half of a post-ReLU tensor) land in the bin
+ * [0, m / 2048), never below it through rounding of m * (HIST_BINS / 2m).
+ */
 export function addToHistogram(hist: Float64Array, data: Float32Array, m: number): void {
   if (m <= 0) {
     hist[HIST_BINS / 2] += data.length;
@@ -40,12 +45,25 @@ export function addToHistogram(hist: Float64Array, data: Float32Array, m: number
   }
   const k = HIST_BINS / (2 * m);
   const last = HIST_BINS - 1;
+  const edges = histogramEdges(m);
   for (let i = 0; i < data.length; i++) {
-    let b = Math.floor((data[i] + m) * k);
+    const v = data[i];
+    let b = Math.floor((v + m) * k);
     if (b < 0) b = 0;
     else if (b > last) b = last;
+    if (v < edges[b]) b = Math.max(0, b - 1);
+    else if (b < last && v >= edges[b + 1]) b++;
     hist[b]++;
   }
+}
+
+/** numpy.linspace(-m, m, HIST_BINS + 1): the middle edge is exactly 0 (HIST_BINS is a power of two). */
+export function histogramEdges(m: number): Float64Array {
+  const step = (2 * m) / HIST_BINS;
+  const edges = new Float64Array(HIST_BINS + 1);
+  for (let j = 0; j < HIST_BINS; j++) edges[j] = j * step - m;
+  edges[HIST_BINS] = m;
+  return edges;
 }
 
 export async function collectStats(model: ModelProto, names: readonly string[], samples: readonly Float32Array[], spec: InputSpec, o: CollectOptions): Promise<Map<string, TensorStats>> {

@@ -2,8 +2,8 @@
 // each with the semantics of ONNX Runtime's calibrators; scale and zero point as ORT computes them.
 import assert from "node:assert/strict";
 import {describe, it} from "node:test";
-import {calibrateRange, entropyRange, parseMethod, percentileRange} from "../../../loaders/quantize/calibrate.ts";
-import {addToHistogram, absMax, collectStats, HIST_BINS, type TensorStats} from "../../../loaders/quantize/collect.ts";
+import {calibrateRange, entropyRange, entropyThreshold, parseMethod, percentileRange} from "../../../loaders/quantize/calibrate.ts";
+import {addToHistogram, absMax, collectStats, HIST_BINS, histogramEdges, type TensorStats} from "../../../loaders/quantize/collect.ts";
 import {activationParams, pixelParams, quantizeBias, quantizeWeights, roundHalfEven} from "../../../loaders/quantize/params.ts";
 import {generatedSet, inputSpec} from "../../../loaders/quantize/inputs.ts";
 import {activationTensors} from "../../../loaders/quantize/qdq.ts";
@@ -97,6 +97,59 @@ describe("calibration methods", () => {
     }
     // Tensors of a few values (the logits) have no tail to clip; the convolution outputs do.
     assert.ok(differ.entropy >= stats.size / 2 && differ.percentile >= stats.size / 2 && differ.both >= stats.size / 2, `tensors whose ranges differ: ${JSON.stringify(differ)} of ${stats.size}`);
+  });
+});
+
+describe("entropy threshold, as ORT's get_entropy_threshold computes it", () => {
+  // Expected values: ORT's HistogramCollector.get_entropy_threshold and quant_utils.smooth_distribution
+  // run in numpy/scipy on the same histograms (float32 there, hence the tolerance on KL).
+  it("small histogram: every candidate's KL and the chosen window", () => {
+    // 16 bins over [-8, 8] (bin j = [j - 8, j - 7)), 4 levels: windows of half-width 2..8. One-sided like a
+    // ReLU output: 30 zeros, a tail, one outlier in [7, 8).
+    const hist = [0, 0, 0, 0, 0, 0, 0, 0, 30, 9, 6, 3, 0, 0, 0, 1];
+    const {start, end, kl} = entropyThreshold(hist, 4);
+    const ort = [2.170579433441162, 3.9990696907043457, 0.29921531677246094, 1.2342907190322876, 0.5034052133560181, 0.7061758637428284, 0.3977658152580261];
+    assert.equal(kl.length, ort.length);
+    for (const [i, v] of ort.entries()) assert.ok(Math.abs(kl[i] - v) < 1e-4, `candidate ${i}: ${kl[i]} vs ORT ${v}`);
+    // Half-width 4: bins [4, 13) = (-4, 5), not the whole range although the outlier is then clipped. In
+    // it q spreads level (8, 9) = 39 as int64 19, 19 (not 19.5) and the odd window's last bin gets no q.
+    assert.deepEqual([start, end], [4, 13]);
+    // Odd windows (half-width 3, 5, 7) leave their last bins out of q: much worse than their neighbours.
+    assert.ok(kl[1] > kl[0] && kl[3] > kl[2] && kl[5] > kl[4]);
+  });
+
+  it("2048 bins, 128 levels: a zero spike with an exponential tail", () => {
+    const hist = new Float64Array(2048);
+    hist[1024] = 500_000;
+    for (let j = 1025; j < 2048; j++) hist[j] = Math.floor(20000 * Math.exp(-(j - 1024) / 60));
+    for (const j of [1700, 1900, 2047]) hist[j] += 1;
+    const {start, end} = entropyThreshold(hist, 128);
+    // ORT: half-width 384 bins (a multiple of 64), thresholds (edges[640], edges[1409]) = (-0.375, 0.3760) on [-1, 1].
+    assert.deepEqual([start, end], [640, 1409]);
+  });
+
+  it("with ORT's default 128 bins there is one window, the whole range (entropy = minmax)", () => {
+    const hist = Array.from({length: 128}, (_, j) => (j >= 64 ? 100 - j / 2 : 0));
+    const {start, end, kl} = entropyThreshold(hist, 128);
+    assert.deepEqual([start, end, kl.length], [0, 128, 1]);
+  });
+
+  it("histograms bin as numpy does: exact zeros in the bin [0, w) for any absmax", () => {
+    // m * (4096 / 2m) rounds to 2047.999... for this m (and about 1 m in 8): zeros fell one bin low.
+    for (const m of [Math.fround(0.018659), Math.fround(3.3693), 1, 0.1, 6]) {
+      const hist = new Float64Array(HIST_BINS);
+      addToHistogram(hist, Float32Array.of(0, 0, 0, m, -m), m);
+      assert.equal(hist[HIST_BINS / 2], 3, `m=${m}: zeros in the first bin above 0`);
+      assert.equal(hist[HIST_BINS / 2 - 1], 0, `m=${m}: nothing just below 0`);
+      assert.equal(hist[HIST_BINS - 1], 1);
+      assert.equal(hist[0], 1);
+    }
+    // A value on an edge goes to the bin above it (numpy's half-open bins).
+    const edges = histogramEdges(2);
+    const onEdge = Float32Array.of(edges[3000], edges[100]);
+    const hist = new Float64Array(HIST_BINS);
+    addToHistogram(hist, onEdge, 2);
+    assert.equal(hist[3000] + hist[100], 2);
   });
 });
 
