@@ -1,7 +1,8 @@
 // Can this machine trace TCP with bpftrace, and with which script? Checked in the order a user would
 // fix them: bpftrace installed, root, tracefs mounted (mounted here when missing and we are root),
-// the sock tracepoints, then kprobes (tried for real: a kprobe that fails to attach is the only
-// reliable test, e.g. in VMs without kprobe_events). Every "no" comes with its reason, one line.
+// kprobes, then the sock tracepoints. Both are tried for real: a probe that fails to attach is the
+// only reliable test (VMs without kprobe_events, sandboxes that cannot load BPF). Every "no" comes
+// with its reason, one line.
 
 import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
@@ -46,20 +47,26 @@ async function tryMountTracefs(): Promise<boolean> {
   }
 }
 
-/** Attach a kprobe on tcp_sendmsg and exit at once: does it work here? */
-async function kprobesWork(tracefs: string): Promise<{ok: boolean; reason: string | null}> {
-  if (!existsSync(join(tracefs, "kprobe_events"))) return {ok: false, reason: `the kernel has no kprobe events (${join(tracefs, "kprobe_events")} is missing)`};
-  const dir = mkdtempSync(join(tmpdir(), "inferscope-kprobe-"));
+/** Attach `probe` with an empty action and exit at once: null when it works, else bpftrace's own reason. */
+async function attaches(probe: string): Promise<string | null> {
+  const dir = mkdtempSync(join(tmpdir(), "inferscope-probe-"));
   try {
     const file = join(dir, "probe.bt");
-    writeFileSync(file, "kprobe:tcp_sendmsg { } BEGIN { exit(); }\n");
+    writeFileSync(file, `${probe} { } BEGIN { exit(); }\n`);
     const r = await execa(bpftraceBin(), [file], {reject: false, timeout: 30_000, all: true});
-    if (r.exitCode === 0) return {ok: true, reason: null};
-    const line = (r.all ?? "").split("\n").find((l) => /ERROR: Error attaching|kprobe_events|not traceable/.test(l)) ?? `bpftrace exited with ${r.exitCode}`;
-    return {ok: false, reason: `kprobe:tcp_sendmsg does not attach (${line.trim()})`};
+    if (r.exitCode === 0) return null;
+    const errors = (r.all ?? "").split("\n").filter((l) => /ERROR/.test(l) && !/RLIMIT_MEMLOCK/.test(l));
+    return `${probe} does not attach (${(errors.at(-1) ?? `bpftrace exited with ${r.exitCode}`).trim()})`;
   } finally {
     rmSync(dir, {recursive: true, force: true});
   }
+}
+
+/** Does a kprobe on tcp_sendmsg work here? Tried for real: VMs without kprobe_events fail only at attach. */
+async function kprobesWork(tracefs: string): Promise<{ok: boolean; reason: string | null}> {
+  if (!existsSync(join(tracefs, "kprobe_events"))) return {ok: false, reason: `the kernel has no kprobe events (${join(tracefs, "kprobe_events")} is missing)`};
+  const reason = await attaches("kprobe:tcp_sendmsg");
+  return {ok: reason === null, reason};
 }
 
 export async function detectNetCapability({mount = true, wantKprobes = true}: {mount?: boolean; wantKprobes?: boolean} = {}): Promise<NetCapability> {
@@ -85,5 +92,9 @@ export async function detectNetCapability({mount = true, wantKprobes = true}: {m
   if (kp.ok) return {ok: true, script: "kprobe", reason: "kprobes work: using the kprobe:tcp_sendmsg/tcp_recvmsg script", kprobes: true, kprobeReason: null, ...base};
   const missing = TRACEPOINTS.filter((t) => !existsSync(join(tracefs!, "events", t)));
   if (missing.length) return no(`no kprobes (${kp.reason}) and the kernel lacks the tracepoints ${missing.map((m) => m.replace("/", ":")).join(", ")} (Linux 6.4+)`, {...base, kprobeReason: kp.reason});
+  // The tracepoints can exist while BPF programs still cannot load (a container without CAP_BPF,
+  // a locked-down kernel): only attaching one tells.
+  const tpFails = await attaches("tracepoint:sock:sock_send_length");
+  if (tpFails) return no(`no kprobes (${kp.reason}) and ${tpFails}`, {...base, kprobeReason: kp.reason});
   return {ok: true, script: "tracepoint", reason: `using the tracepoint script: ${kp.reason}`, kprobes: false, kprobeReason: kp.reason, ...base};
 }

@@ -2,7 +2,7 @@
 // the sock tracepoints), the kprobe script only where kprobes attach, and the one-line fallback.
 import assert from "node:assert/strict";
 import http from "node:http";
-import {mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {after, before, describe, it} from "node:test";
@@ -124,6 +124,26 @@ describe("without bpftrace", () => {
     const lines = r.stderr.trim().split("\n");
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0], /^trace net: no network trace: bpftrace is not installed at .*no-such-bpftrace \(\$INFERSCOPE_BPFTRACE\)/);
+  });
+  it("a bpftrace that cannot load programs (no CAP_BPF, a locked-down kernel) is a no with bpftrace's reason", async (t) => {
+    if (process.getuid?.() !== 0) return t.skip("needs root: the check stops at 'bpftrace needs root' before trying a probe");
+    // A stand-in that answers --version like bpftrace and fails every script the way a sandbox without BPF does.
+    const fake = join(dir, "bpftrace-no-bpf");
+    writeFileSync(fake, `#!/bin/sh\nif [ "$1" = --version ]; then echo "bpftrace v0.17.0"; exit 0; fi\necho "ERROR: Could not load program: Operation not permitted" >&2\nexit 1\n`);
+    chmodSync(fake, 0o755);
+    const saved = process.env.INFERSCOPE_BPFTRACE;
+    process.env.INFERSCOPE_BPFTRACE = fake;
+    try {
+      const c = await detectNetCapability();
+      if (!c.tracefs) return t.skip(`no tracefs here: ${c.reason}`);
+      assert.equal(c.ok, false);
+      assert.equal(c.script, null);
+      assert.doesNotMatch(c.reason, /\n/);
+      assert.match(c.reason, /tracepoint:sock:sock_send_length does not attach \(ERROR: Could not load program: Operation not permitted\)/);
+    } finally {
+      if (saved === undefined) delete process.env.INFERSCOPE_BPFTRACE;
+      else process.env.INFERSCOPE_BPFTRACE = saved;
+    }
   });
   it("passes the command's exit code on", async () => {
     const r = await cli(["trace", "net", "--", process.execPath, "-e", "process.exit(3)"], {env: {INFERSCOPE_BPFTRACE: join(dir, "no-such-bpftrace")}});
