@@ -27,9 +27,15 @@ export interface LoadOptions {
   jsonData?: boolean;
   seed?: number;
   signal?: AbortSignal;
-  onWindow?(level: number, index: number, w: WindowSummary, stable: boolean): void;
+  onWindow?(level: number, index: number, w: MeasuredWindow, stable: boolean): void;
   onStep?(step: StepResult, index: number): void;
   onStepStart?(level: number, index: number): void;
+}
+
+/** A measurement window as measured: [from, to) on the process's monotonic clock (the clock of Triton-format traces). */
+export interface MeasuredWindow extends WindowSummary {
+  from: bigint;
+  to: bigint;
 }
 
 export interface StepResult {

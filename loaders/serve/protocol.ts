@@ -71,12 +71,16 @@ export function typedArray(dt: Datatype, length: number, bytes?: Uint8Array): Ty
 
 /** An error the server answers with `{"error": message}` and this HTTP status. */
 export class ProtocolError extends Error {
+  /** Answer without reading the rest of the body, and close the connection afterwards. */
+  readonly close: boolean;
   constructor(
     readonly status: number,
-    message: string
+    message: string,
+    opts: {close?: boolean} = {}
   ) {
     super(message);
     this.name = "ProtocolError";
+    this.close = opts.close ?? false;
   }
 }
 

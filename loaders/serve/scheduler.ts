@@ -47,7 +47,8 @@ const ARRAYS: Record<string, new (buffer: ArrayBuffer, byteOffset: number, lengt
 
 export class Scheduler {
   private readonly queue: Pending[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  /** The pending wake-up for the queue delay: a timer, or the setImmediate spin of its last millisecond. */
+  private timer: {cancel(): void} | null = null;
   private inFlight = 0;
 
   constructor(
@@ -78,21 +79,34 @@ export class Scheduler {
       const d = decideBatch(this.queue, now(), this.policy);
       if (d === null) return;
       if ("waitNs" in d) {
-        if (this.timer === null) {
-          this.timer = setTimeout(() => {
-            this.timer = null;
-            this.pump();
-          }, Math.max(0, Number(d.waitNs) / 1e6));
-        }
+        if (this.timer === null) this.timer = this.wakeIn(Number(d.waitNs) / 1e6);
         return;
       }
       if (this.timer !== null) {
-        clearTimeout(this.timer);
+        this.timer.cancel();
         this.timer = null;
       }
       const items = this.queue.splice(0, d.take);
       this.execute(idle, items);
     }
+  }
+
+  /**
+   * Call pump() again in `ms`. Node's timers fire a millisecond or more late, which would turn a
+   * sub-millisecond --max-queue-delay-us into ~1.1 ms; so the timer covers all but the last millisecond
+   * and setImmediate turns round the event loop for the rest (other I/O still runs in between).
+   */
+  private wakeIn(ms: number): {cancel(): void} {
+    const wake = () => {
+      this.timer = null;
+      this.pump();
+    };
+    if (ms > 1.5) {
+      const t = setTimeout(wake, ms - 1);
+      return {cancel: () => clearTimeout(t)};
+    }
+    const i = setImmediate(wake);
+    return {cancel: () => clearImmediate(i)};
   }
 
   private execute(instance: Instance, items: Pending[]): void {
@@ -153,7 +167,8 @@ export class Scheduler {
 
   /** Fail everything still queued (the server is stopping). */
   drain(reason: string): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer?.cancel();
+    this.timer = null;
     for (const p of this.queue.splice(0)) p.reject(new Error(reason));
   }
 }

@@ -67,39 +67,63 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   res.end(text);
 }
 
-function sendError(res: ServerResponse, error: unknown): void {
+function sendError(res: ServerResponse, error: unknown, extra: Record<string, string> = {}): void {
   const status = error instanceof ProtocolError ? error.status : 500;
   const message = error instanceof Error ? error.message : String(error);
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  sendJson(res, status, {error: message});
+  sendJson(res, status, {error: message}, extra);
 }
 
-/** Read the body, at most `limit` bytes; past it, drain (up to 4x) and answer 413, so the connection stays usable. */
+/**
+ * Read the body, at most `limit` bytes. Past it, drain up to 4x and answer 413, so a keep-alive connection
+ * stays usable; a body declared (or grown) beyond 4x is not read at all: the 413 goes out at once with
+ * `Connection: close` (see `answerEarly`), since draining it would cost more than a new connection.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? NaN);
+    if (Number.isFinite(declared) && declared > limit * 4) {
+      reject(new ProtocolError(413, `request body of ${declared} bytes is larger than the server's limit of ${limit} bytes (--max-body-bytes)`, {close: true}));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let over = Number.isFinite(declared) && declared > limit;
-    req.on("data", (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > limit) over = true;
       if (size > limit * 4) {
-        req.destroy();
-        reject(new ProtocolError(413, `request body is larger than the server's limit of ${limit} bytes (--max-body-bytes)`));
+        req.off("data", onData);
+        req.pause();
+        reject(new ProtocolError(413, `request body is larger than the server's limit of ${limit} bytes (--max-body-bytes): more than ${size} bytes sent`, {close: true}));
         return;
       }
       if (!over) chunks.push(c);
-    });
+    };
+    req.on("data", onData);
     req.on("end", () => {
       if (over) reject(new ProtocolError(413, `request body of ${size} bytes is larger than the server's limit of ${limit} bytes (--max-body-bytes)`));
       else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
     });
     req.on("error", reject);
   });
+}
+
+/**
+ * Answer before the body is read, then close the connection. The rest of the body is read and thrown away
+ * (for at most a few seconds) before the socket closes: closing with unread bytes makes the kernel send a
+ * reset, which can reach the client before it has read the answer.
+ */
+function answerEarly(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+  res.shouldKeepAlive = false;
+  sendError(res, error, {connection: "close"});
+  req.resume();
+  const linger = setTimeout(() => req.socket.destroy(), 5000);
+  linger.unref();
+  req.socket.once("close", () => clearTimeout(linger));
 }
 
 // /v2/models/<m>[/versions/<v>][/<action>]
@@ -154,7 +178,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       trace?.release();
     } catch (error) {
       if (reachedCore !== null && error instanceof ProtocolError) stats.failure(reachedCore, now());
-      trace?.release();
+      // A request rejected before it reached the model has no header (no model, no request id): written out,
+      // it would be a headless fragment that the importer and trace_summary.py cannot attribute.
+      if (trace?.reachedModel) trace.release();
       throw error;
     }
   }
@@ -237,7 +263,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     route(req, res, recvStart)
       .catch((error) => {
         // Answer only once the request body is fully read, so a keep-alive connection stays in step.
-        if (!req.complete && !req.destroyed) {
+        if (error instanceof ProtocolError && error.close && !req.complete && !req.destroyed) answerEarly(req, res, error);
+        else if (!req.complete && !req.destroyed) {
           req.resume();
           req.once("end", () => sendError(res, error));
         } else sendError(res, error);

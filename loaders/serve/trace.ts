@@ -39,7 +39,11 @@ export class Trace {
     this.entries.push(`{"id":${this.id},"timestamps":[{"name":"${name}","ns":${ns}}]}`);
   }
 
+  /** Whether the request got as far as the model (its header is written): only then is the trace worth keeping. */
+  reachedModel = false;
+
   header(model: string, version: string, requestId?: string): void {
+    this.reachedModel = true;
     this.entries.push(`{"id":${this.id},"model_name":${JSON.stringify(model)},"model_version":${Number(version)}${requestId ? `,"request_id":${JSON.stringify(requestId)}` : ""}}`);
   }
 

@@ -6,7 +6,8 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {after, before, describe, it} from "node:test";
 import {requestRow, type TritonRequestRow} from "../../../loaders/formats/triton-trace/rows.ts";
-import {runLoad} from "../../../loaders/loadgen/run.ts";
+import {runLoad, type MeasuredWindow} from "../../../loaders/loadgen/run.ts";
+import {STABLE_WINDOWS} from "../../../loaders/loadgen/windows.ts";
 import type {ModelStats} from "../../../loaders/serve/protocol.ts";
 import {startServer, type RunningServer} from "../../../loaders/serve/server.ts";
 import {MODEL, binaryBody, infer, jsonBody, readTrace, testModel} from "./helpers.ts";
@@ -95,6 +96,56 @@ describe("reference server under load", () => {
     assert.equal(statsA.batch_stats.reduce((n, b) => n + b.compute_infer.count, 0), statsA.execution_count);
     assert.equal(statsA.inference_count, s.success.count, "batch 1 requests: one inference each");
     assert.equal(statsB.inference_count - statsA.inference_count, 2 * (statsB.inference_stats.success.count - s.success.count), "batch 2 requests");
+  });
+});
+
+describe("the load generator's server columns", () => {
+  it("match the traced requests of the step's measurement windows", async () => {
+    const file = join(dir, "columns.json");
+    const server = await startServer({model: MODEL, modelFile: await testModel(), port: 0, instances: 2, maxBatch: 8, maxQueueDelayUs: 200, trace: {trace_file: file, trace_level: ["TIMESTAMPS"], trace_rate: 1}});
+    const windows: MeasuredWindow[] = [];
+    let step;
+    try {
+      [step] = await runLoad({url: server.url, model: MODEL, mode: "concurrency", levels: [3], batch: 1, distribution: "constant", windowMs: 250, maxWindows: 4, stabilityPct: 50, onWindow: (_l, _i, w) => windows.push(w)});
+    } finally {
+      await server.close();
+    }
+    const merged = windows.slice(-STABLE_WINDOWS);
+    const from = merged[0].from;
+    const to = merged[merged.length - 1].to;
+    // The statistics are read just before the first window and just after the last: the same requests
+    // as the window's, give or take those in flight at either edge.
+    const inWindow = (await rowsOf(file)).filter((r) => (r.request_end_ns as bigint) >= from && (r.request_end_ns as bigint) < to);
+    assert.ok(inWindow.length > 30, `traced requests in the windows: ${inWindow.length}`);
+    const edge = 2 * 3 * merged.length;
+    assert.ok(step.server_requests !== null && Math.abs(step.server_requests - step.requests) <= edge, `server_requests ${step.server_requests} vs client requests ${step.requests}`);
+    assert.ok(Math.abs(step.server_requests - inWindow.length) <= edge, `server_requests ${step.server_requests} vs traced ${inWindow.length}`);
+    const traced = inWindow.reduce((t, r) => t + (r.queue_us as number) + (r.compute_us as number), 0) / inWindow.length;
+    const columns = step.server_queue_us! + step.server_compute_us!;
+    assert.ok(Math.abs(columns - traced) <= 0.05 * traced, `server_queue_us + server_compute_us ${columns.toFixed(1)} us vs traced ${traced.toFixed(1)} us`);
+    const tracedQueue = inWindow.reduce((t, r) => t + (r.queue_us as number), 0) / inWindow.length;
+    assert.ok(Math.abs(step.server_queue_us! - tracedQueue) <= 0.05 * columns, `queue ${step.server_queue_us} us vs traced ${tracedQueue} us`);
+    assert.ok(step.server_executions! >= 1 && step.server_executions! <= step.server_requests, "executions");
+    assert.ok(Math.abs(step.server_avg_batch! - step.server_requests / step.server_executions!) < 1e-9, "batch 1 requests: avg batch = requests / executions");
+  });
+});
+
+describe("tracing failed requests", () => {
+  it("leaves requests rejected before the model out of the trace file, so it imports cleanly", async () => {
+    const file = join(dir, "failed.json");
+    const server = await startServer({model: MODEL, modelFile: await testModel(), port: 0, maxBatch: 2, maxBodyBytes: 100_000, trace: {trace_file: file, trace_level: ["TIMESTAMPS"], trace_rate: 1}});
+    try {
+      assert.equal((await infer(server.url, jsonBody(1, {id: "first"}))).status, 200);
+      assert.equal((await infer(server.url, '{"inputs": [')).status, 400);
+      assert.equal((await infer(server.url, jsonBody(3))).status, 400);
+      assert.equal((await infer(server.url, jsonBody(8))).status, 413);
+      assert.equal((await infer(server.url, jsonBody(1, {id: "last"}))).status, 200);
+    } finally {
+      await server.close();
+    }
+    const {requests, diagnostics} = await readTrace([file]);
+    assert.deepEqual(diagnostics.list().filter((d) => d.severity !== "info"), [], `${file} imports without warnings`);
+    assert.deepEqual(requests.map((r) => r.requestId), ["first", "last"]);
   });
 });
 

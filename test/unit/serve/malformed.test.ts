@@ -8,6 +8,24 @@ import {MODEL, SAMPLE, binaryBody, infer, inputData, jsonBody, testModel} from "
 
 const LIMIT = 100_000;
 
+/** POST `chunks` chunks of `size` bytes as a stream, so fetch sends them with chunked transfer encoding. */
+async function inferChunked(url: string, size: number, chunks: number): ReturnType<typeof infer> {
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent++ === chunks) controller.close();
+      else controller.enqueue(new Uint8Array(size).fill(32));
+    }
+  });
+  const r = await fetch(`${url}/v2/models/${MODEL}/infer`, {method: "POST", body, headers: {"content-type": "application/json"}, duplex: "half"} as RequestInit);
+  const raw = Buffer.from(await r.arrayBuffer());
+  let json: any = null;
+  try {
+    json = JSON.parse(raw.toString());
+  } catch {}
+  return {status: r.status, json, raw, headers: r.headers};
+}
+
 const CASES: {name: string; send: (url: string) => ReturnType<typeof infer>; status: number; message: RegExp; counted: boolean}[] = [
   {
     name: "wrong shape",
@@ -29,6 +47,22 @@ const CASES: {name: string; send: (url: string) => ReturnType<typeof infer>; sta
     send: (url) => infer(url, JSON.stringify({inputs: [{name: "input", shape: [8, 3, 32, 32], datatype: "FP32", data: inputData(8)}]})),
     status: 413,
     message: /^request body of \d+ bytes is larger than the server's limit of 100000 bytes \(--max-body-bytes\)$/,
+    counted: false
+  },
+  {
+    // Declared far past the limit: answered before the body is read, then the connection closes.
+    name: "body declared at more than 4x the limit",
+    send: (url) => infer(url, JSON.stringify({inputs: [{name: "input", shape: [64, 3, 32, 32], datatype: "FP32", data: inputData(64)}]})),
+    status: 413,
+    message: /^request body of \d{7,} bytes is larger than the server's limit of 100000 bytes \(--max-body-bytes\)$/,
+    counted: false
+  },
+  {
+    // Chunked (no content-length): the server notices only while reading.
+    name: "chunked body that grows past 4x the limit",
+    send: (url) => inferChunked(url, 64 * 1024, 40),
+    status: 413,
+    message: /^request body is larger than the server's limit of 100000 bytes \(--max-body-bytes\): more than \d+ bytes sent$/,
     counted: false
   },
   {name: "malformed JSON", send: (url) => infer(url, '{"inputs": [{"name": "input", "shape": [1,3,32,32],'), status: 400, message: /^failed to parse the request JSON buffer: /, counted: true},
