@@ -17,6 +17,9 @@ export interface Timing {
   end: bigint;
   status: number;
   error?: string;
+  /** The response body and headers, when asked for (`infer(p, {keepBody: true})`). */
+  body?: Buffer;
+  headers?: http.IncomingHttpHeaders;
 }
 
 export interface PreparedRequest {
@@ -94,26 +97,26 @@ export class KServeClient {
   }
 
   /** Send one prepared inference; never throws (errors are in the timing). */
-  infer(p: PreparedRequest): Promise<Timing> {
+  infer(p: PreparedRequest, {keepBody = false}: {keepBody?: boolean} = {}): Promise<Timing> {
     return new Promise((resolve) => {
       const start = now();
       let sendEnd = 0n;
       let recvStart = 0n;
       let settled = false;
-      const done = (status: number, error?: string) => {
+      const done = (status: number, error?: string, body?: Buffer, headers?: http.IncomingHttpHeaders) => {
         if (settled) return;
         settled = true;
         const end = now();
-        resolve({start, sendEnd: sendEnd || end, recvStart: recvStart || end, end, status, error});
+        resolve({start, sendEnd: sendEnd || end, recvStart: recvStart || end, end, status, error, ...(keepBody ? {body, headers} : {})});
       };
       const req = http.request({host: this.base.hostname, port: this.base.port || 80, path: p.path, method: "POST", agent: this.agent, headers: {...p.headers, "content-length": String(p.body.length)}}, (res) => {
         recvStart = now();
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => {
-          if (res.statusCode !== 200) chunks.push(c);
+          if (res.statusCode !== 200 || keepBody) chunks.push(c);
         });
         res.on("end", () => {
-          if (res.statusCode === 200) done(200);
+          if (res.statusCode === 200) done(200, undefined, Buffer.concat(chunks), res.headers);
           else {
             let msg = Buffer.concat(chunks).toString("utf8");
             try {
@@ -144,7 +147,7 @@ export interface ModelConfigLite {
 /**
  * The inference request perf_analyzer would send: every input with random data of the model's
  * datatype at `batch` (the batch dimension prepended when max_batch_size > 0), as binary tensors
- * (or JSON with binary=false), outputs asked for as binary.
+ * (or JSON with binary=false), outputs asked for in the same form.
  */
 export function prepareRequest(meta: ModelMetadata, config: ModelConfigLite, batch: number, {binary = true, seed = 1}: {binary?: boolean; seed?: number} = {}): PreparedRequest {
   const maxBatch = config.max_batch_size ?? 0;
@@ -175,9 +178,45 @@ export function prepareRequest(meta: ModelMetadata, config: ModelConfigLite, bat
     }
     return {name: t.name, shape, datatype: dt, data: json};
   });
-  const outputs = meta.outputs.map((o) => ({name: o.name, parameters: {binary_data: true}}));
+  const outputs = meta.outputs.map((o) => ({name: o.name, parameters: {binary_data: binary}}));
   const header = Buffer.from(JSON.stringify({inputs, outputs}));
   const path = `/v2/models/${encodeURIComponent(meta.name)}/infer`;
   if (!binary) return {path, body: header, headers: {"content-type": "application/json"}};
   return {path, body: Buffer.concat([header, ...parts]), headers: {"content-type": "application/octet-stream", [HEADER_LENGTH]: String(header.length)}};
+}
+
+/**
+ * Check one inference response against the model's metadata: every output there, with the batch
+ * asked for, and as many elements as its shape says (JSON `data` or `binary_data_size`). Returns
+ * what is wrong, or null. The load generator checks its first request this way, so a server that
+ * answers 200 with the wrong thing is caught before it is measured.
+ */
+export function checkInferResponse(meta: ModelMetadata, batch: number | null, body: Buffer, headers: http.IncomingHttpHeaders): string | null {
+  const declared = headers[HEADER_LENGTH.toLowerCase()];
+  const headerLength = declared === undefined ? body.length : Number(declared);
+  if (!Number.isInteger(headerLength) || headerLength < 0 || headerLength > body.length) return `${HEADER_LENGTH} ${String(declared)} does not fit a ${body.length}-byte response`;
+  let parsed: {outputs?: {name?: string; shape?: number[]; datatype?: string; data?: unknown[]; parameters?: {binary_data_size?: number}}[]};
+  try {
+    parsed = JSON.parse(body.toString("utf8", 0, headerLength));
+  } catch (error) {
+    return `the response is not JSON: ${(error as Error).message}`;
+  }
+  let binaryBytes = 0;
+  for (const o of meta.outputs) {
+    const got = parsed.outputs?.find((x) => x.name === o.name);
+    if (!got) return `output '${o.name}' is missing from the response`;
+    if (!Array.isArray(got.shape)) return `output '${o.name}' has no shape`;
+    if (batch !== null && got.shape[0] !== batch) return `output '${o.name}' has batch ${got.shape[0]}, expected ${batch}`;
+    const count = got.shape.reduce((a, b) => a * b, 1);
+    const size = got.parameters?.binary_data_size;
+    if (size !== undefined) {
+      const width = isDatatype(o.datatype) ? DATATYPES[o.datatype].bytes : null;
+      if (width !== null && size !== count * width) return `output '${o.name}': binary_data_size ${size} for shape ${JSON.stringify(got.shape)} of ${o.datatype} (expected ${count * width})`;
+      binaryBytes += size;
+    } else if (!Array.isArray(got.data) || got.data.length !== count) {
+      return `output '${o.name}': ${Array.isArray(got.data) ? got.data.length : "no"} data elements for shape ${JSON.stringify(got.shape)}`;
+    }
+  }
+  if (headerLength + binaryBytes !== body.length) return `the response has ${body.length - headerLength} binary bytes after its JSON header, the outputs declare ${binaryBytes}`;
+  return null;
 }

@@ -6,7 +6,7 @@
 
 import {CancelledError, UserError} from "../common/errors.ts";
 import type {ModelMetadata, ModelStats} from "../serve/protocol.ts";
-import {KServeClient, prepareRequest, type ModelConfigLite, type PreparedRequest, type Timing} from "./client.ts";
+import {KServeClient, checkInferResponse, prepareRequest, type ModelConfigLite, type PreparedRequest, type Timing} from "./client.ts";
 import {sendSchedule, type Distribution} from "./schedule.ts";
 import {STABLE_WINDOWS, isStable, percentile, type WindowSummary} from "./windows.ts";
 
@@ -121,8 +121,10 @@ export async function runLoad(opts: LoadOptions): Promise<StepResult[]> {
     const {meta, config} = await describeModel(client, opts.model);
     const prepared = prepareRequest(meta, config, opts.batch, {binary: !opts.jsonData, seed: opts.seed ?? 1});
     // One request first: a protocol error is one clear message, not a step full of failures.
-    const probe = await client.infer(prepared);
+    const probe = await client.infer(prepared, {keepBody: true});
     if (probe.status !== 200) throw new UserError(`the server rejected the first inference request (${probe.status}): ${probe.error ?? ""}`);
+    const wrong = checkInferResponse(meta, (config.max_batch_size ?? 0) > 0 ? opts.batch : null, probe.body!, probe.headers!);
+    if (wrong) throw new UserError(`the server's answer to the first inference request is not what model '${opts.model}''s metadata describes: ${wrong}`);
     const steps: StepResult[] = [];
     for (let i = 0; i < opts.levels.length; i++) {
       if (opts.signal?.aborted) break;

@@ -6,7 +6,9 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {after, before, describe, it} from "node:test";
 import {requestRow, type TritonRequestRow} from "../../../loaders/formats/triton-trace/rows.ts";
-import {runLoad, type MeasuredWindow} from "../../../loaders/loadgen/run.ts";
+import {createServer} from "node:http";
+import {checkInferResponse, KServeClient, prepareRequest} from "../../../loaders/loadgen/client.ts";
+import {describeModel, runLoad, type MeasuredWindow} from "../../../loaders/loadgen/run.ts";
 import {STABLE_WINDOWS} from "../../../loaders/loadgen/windows.ts";
 import type {ModelStats} from "../../../loaders/serve/protocol.ts";
 import {startServer, type RunningServer} from "../../../loaders/serve/server.ts";
@@ -127,6 +129,50 @@ describe("the load generator's server columns", () => {
     assert.ok(Math.abs(step.server_queue_us! - tracedQueue) <= 0.05 * columns, `queue ${step.server_queue_us} us vs traced ${tracedQueue} us`);
     assert.ok(step.server_executions! >= 1 && step.server_executions! <= step.server_requests, "executions");
     assert.ok(Math.abs(step.server_avg_batch! - step.server_requests / step.server_executions!) < 1e-9, "batch 1 requests: avg batch = requests / executions");
+  });
+});
+
+describe("the load generator's requests and answers", () => {
+  it("asks for outputs in the form it sends (binary or --json-data) and checks the answer against the metadata", async () => {
+    const server = await startServer({model: MODEL, modelFile: await testModel(), port: 0, maxBatch: 4});
+    const client = new KServeClient(server.url);
+    try {
+      const {meta, config} = await describeModel(client, MODEL);
+      for (const binary of [true, false]) {
+        const p = prepareRequest(meta, config, 3, {binary});
+        const r = await client.infer(p, {keepBody: true});
+        assert.equal(r.status, 200);
+        assert.equal(r.headers!["inference-header-content-length"] !== undefined, binary, `binary outputs only when binary: ${binary}`);
+        assert.equal(checkInferResponse(meta, 3, r.body!, r.headers!), null);
+        assert.match(checkInferResponse(meta, 2, r.body!, r.headers!) ?? "", /has batch 3, expected 2/);
+        if (binary) assert.match(checkInferResponse(meta, 3, r.body!.subarray(0, r.body!.length - 4), r.headers!) ?? "", /the outputs declare 120/);
+        else assert.equal((JSON.parse(r.body!.toString()) as {outputs: {data: number[]}[]}).outputs[0].data.length, 30);
+      }
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+
+  it("stops with a clear error when a server answers 200 without the model's outputs", async () => {
+    const real = await startServer({model: MODEL, modelFile: await testModel(), port: 0});
+    const meta = await (await fetch(`${real.url}/v2/models/${MODEL}`)).text();
+    await real.close();
+    const liar = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const body = req.url!.endsWith("/infer") ? '{"model_name":"tiny_cnn","outputs":[]}' : req.url!.endsWith(`/models/${MODEL}`) ? meta : "";
+        res.writeHead(req.url!.endsWith("/config") || req.url!.endsWith("/stats") ? 404 : 200, {"content-type": "application/json"});
+        res.end(body);
+      });
+    });
+    await new Promise<void>((r) => liar.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(liar.address() as {port: number}).port}`;
+      await assert.rejects(runLoad({url, model: MODEL, mode: "concurrency", levels: [1], batch: 1, distribution: "constant", windowMs: 50, maxWindows: 1, stabilityPct: 10}), /not what model 'tiny_cnn''s metadata describes: output '\w+' is missing from the response/);
+    } finally {
+      liar.close();
+    }
   });
 });
 
