@@ -57,11 +57,17 @@ export interface Failure {
   hint?: string;
 }
 
-/** The last meaningful line of ssh's or the remote's stderr. */
+// Lines that never say what went wrong: our own markers, pointers to --help (docker's "Run 'docker run
+// --help'", our "See `inferscope bench --help`"), and npm's trailer ("A complete log of this run can be found in: ...").
+const NOISE = [/^inferscope-fleet:/, /^(See|Run|Try) ['`].*--help['`]/, /^npm (error|ERR!) (A complete log of this run|Log files were not written)/i, /^npm (error|ERR!)\s+\/\S+\.log$/i, /^npm (warn|WARN)/];
+
+/**
+ * The line of ssh's or the remote's stderr that says what went wrong: inferscope's own error line
+ * ("inferscope: ...", which its hint follows) when there is one, else the last meaningful line.
+ */
 export function lastLine(stderr: string): string {
-  // Skip marker lines and the generic "Run 'docker run --help' for more information" that follows docker's real error.
-  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("inferscope-fleet:") && !/^(See|Run) '.*--help'/.test(l));
-  return lines.at(-1) ?? "";
+  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !NOISE.some((re) => re.test(l)));
+  return lines.filter((l) => l.startsWith("inferscope: ")).at(-1) ?? lines.at(-1) ?? "";
 }
 
 /**

@@ -45,13 +45,19 @@ export async function decodeFile(file: string): Promise<Decoded> {
   return decodePnm(bytes, file);
 }
 
+/** First non-empty line of a process's output (execa gives bytes with `encoding: "buffer"`). */
+function firstLine(out: unknown): string {
+  const text = out instanceof Uint8Array ? Buffer.from(out).toString("utf8") : typeof out === "string" ? out : "";
+  return text.split("\n").map((l) => l.trim()).find((l) => l) ?? "";
+}
+
 async function convertToPpm(file: string): Promise<Uint8Array> {
   try {
     const r = await execa("convert", [file, "ppm:-"], {encoding: "buffer", timeout: 60_000});
     return new Uint8Array(r.stdout as Uint8Array);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new InputError(file, missing ? "no decoder for this format here (ImageMagick's `convert` is not installed)" : `ImageMagick could not decode it: ${String((error as {stderr?: unknown}).stderr ?? (error as Error).message).trim().split("\n")[0]}`, {
+    throw new InputError(file, missing ? "no decoder for this format here (ImageMagick's `convert` is not installed)" : `ImageMagick could not decode it: ${firstLine((error as {stderr?: unknown}).stderr) || (error as Error).message.split("\n")[0]}`, {
       hint: `Convert the images to PPM first (e.g. \`convert a.png a.ppm\`), or use ${FORMATS_HELP}`
     });
   }

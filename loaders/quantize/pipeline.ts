@@ -15,7 +15,7 @@ import {calibrateRange, needsHistogram, type Method, type Range} from "./calibra
 import {collectStats, type TensorStats} from "./collect.ts";
 import {agreement, asModelInput, layerSqnr, outputsOf, type Agreement, type LayerSqnr} from "./evaluate.ts";
 import {inputSpec, type InputSpec} from "./inputs.ts";
-import {activationTensors, quantizeGraph, type QdqReport} from "./qdq.ts";
+import {activationTensors, checkOpset, quantizeGraph, type QdqReport} from "./qdq.ts";
 import {openRunner} from "./session.ts";
 
 export interface Prepared {
@@ -36,7 +36,9 @@ export async function prepare(file: string, range: Range, {threads}: {threads?: 
   } catch (error) {
     throw new UserError(`${file}: cannot read the model (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {hint: "Give an .onnx file or a zoo model name (inferscope models list)"});
   }
-  const spec = inputSpec(readModel(original, file), range, file);
+  const parsed = readModel(original, file);
+  checkOpset(parsed, file);
+  const spec = inputSpec(parsed, range, file);
   const dir = mkdtempSync(join(os.tmpdir(), "inferscope-quant-"));
   try {
     const optimized = join(dir, "basic.onnx");

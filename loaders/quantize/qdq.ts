@@ -119,6 +119,25 @@ export function activationTensors(model: ModelProto): string[] {
   return [...new Set(names)].filter((n) => n && !init.has(n) && types.get(n) === DataType.FLOAT);
 }
 
+/** The lowest ai.onnx opset the rewrite writes: per-channel DequantizeLinear (its axis attribute) needs 13. */
+export const MIN_OPSET = 13;
+
+/**
+ * The model's ai.onnx opset, if the rewrite can keep it. Below 13 it cannot: raising the opset number
+ * without converting the ops would change what some of them mean (Softmax's axis semantics, Squeeze's
+ * axes attribute becoming an input...), and per-tensor weights would cost accuracy. ORT's quantizer
+ * refuses per-channel QDQ below 13 too; converting with onnx's version converter is the way.
+ */
+export function checkOpset(model: ModelProto, file = "the model"): number {
+  const opset = defaultOpset(model);
+  if (opset < MIN_OPSET) {
+    throw new UserError(`${file}: its ai.onnx opset is ${opset}; INT8 QDQ quantization with per-channel weights needs opset ${MIN_OPSET} or later`, {
+      hint: `Convert it first: python -c "import onnx; from onnx import version_converter as v; onnx.save(v.convert_version(onnx.load('IN.onnx'), ${MIN_OPSET}), 'OUT.onnx')"`
+    });
+  }
+  return opset;
+}
+
 export function quantizeGraph(model: ModelProto, ranges: ReadonlyMap<string, Range>, o: QuantizeGraphOptions): {model: ModelProto; report: QdqReport} {
   const graph = model.graph ?? {};
   const nodes = [...(graph.node ?? [])];
@@ -144,6 +163,9 @@ export function quantizeGraph(model: ModelProto, ranges: ReadonlyMap<string, Ran
     const why = (reason: string) => floatNodes.push({name, op_type: n.domain ? `${n.domain}:${op}` : op, reason});
     if (n.domain && n.domain !== "ai.onnx") return why(`custom domain ${n.domain}`);
     if (!WEIGHTED[op] && !ACTIVATION_OPS.has(op) && !SAME_SCALE_OPS.has(op)) return why("op not handled by the quantizer: left in float");
+    // A float constant would stay float next to quantized activations: ORT could not fuse the node
+    // into QLinearAdd/QLinearMul, so counting it as quantized would overstate what runs in INT8.
+    if ((op === "Add" || op === "Mul") && (n.input ?? []).some((x) => initializers.has(x) && types.get(x) === DataType.FLOAT)) return why("a constant float input (not quantized): left in float");
     const w = WEIGHTED[op];
     if (w && !(op === "MatMul" && isActivation(n.input?.[1] ?? ""))) {
       const weight = initializers.get(n.input?.[w.weight] ?? "");
@@ -317,10 +339,9 @@ export function quantizeGraph(model: ModelProto, ranges: ReadonlyMap<string, Ran
   const keptNames = new Set(keptInits.map((t) => t.name));
   const inputs = newInputs.filter((v) => !initializers.has(v.name ?? "") || keptNames.has(v.name));
 
-  const from = defaultOpset(model);
-  if (from < 10) throw new UserError(`the model's opset is ${from}; QuantizeLinear needs opset 10 or later`, {hint: "Convert the model to opset 13 first (onnx.version_converter)"});
-  const to = Math.max(13, from); // per-channel DequantizeLinear (axis) needs opset 13
-  const opsetImport = (model.opsetImport ?? []).map((e) => (!e.domain || e.domain === "ai.onnx" ? {...e, version: to} : e));
+  const from = checkOpset(model);
+  const to = from;
+  const opsetImport = model.opsetImport ?? [];
   const floatOps: Record<string, number> = {};
   for (const f of floatNodes) floatOps[f.op_type] = (floatOps[f.op_type] ?? 0) + 1;
   return {

@@ -11,7 +11,7 @@ const counts = (o: Record<string, number>) => Object.entries(o).sort((a, b) => b
 export function formatReport(row: QuantRow, rep: QdqReport, layers: LayerRow[]): string {
   const lines = [
     `${row.quant_file}`,
-    `  model           ${row.model} (${row.model_file}), opset ${rep.opset_from}${rep.opset_to !== rep.opset_from ? ` -> ${rep.opset_to} (per-channel DequantizeLinear needs 13)` : ""}`,
+    `  model           ${row.model} (${row.model_file}), opset ${rep.opset_from}`,
     `  calibration     ${row.method_label}, ${row.activations} activations, int8 symmetric per-channel weights; ${row.calibration_source}`,
     `  quantized       ${row.quantized_nodes} nodes: ${counts(rep.quantized)}${row.removed_activations ? `; folded into Q: ${counts(rep.removed)}` : ""}`,
     `  QDQ             ${rep.qdq_pairs} QuantizeLinear/DequantizeLinear pairs on activations, ${rep.weight_dq} int8 weight and ${rep.bias_dq} int32 bias DequantizeLinear${rep.uint8_input ? "; uint8 input (pixels 0..255)" : ""}`,

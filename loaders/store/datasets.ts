@@ -607,7 +607,7 @@ export const quantResults = defineDataset({
     {name: "heldout_source", type: "VARCHAR", doc: "the held-out inputs in words"},
     {name: "sqnr_samples", type: "INTEGER", doc: "held-out inputs the per-layer SQNR was summed over"},
     {name: "opset_from", type: "INTEGER", doc: "the float model's opset"},
-    {name: "opset_to", type: "INTEGER", doc: "the quantized model's opset (raised to 13 for per-channel DequantizeLinear when lower)"},
+    {name: "opset_to", type: "INTEGER", doc: "the quantized model's opset: the float model's (models below opset 13 are refused)"},
     {name: "quantized_nodes", type: "INTEGER", doc: "nodes quantized (inputs and output through QuantizeLinear/DequantizeLinear)"},
     {name: "quantized_ops", type: "VARCHAR", doc: "JSON object: op type -> nodes quantized"},
     {name: "removed_activations", type: "INTEGER", doc: "Relu/Clip nodes folded into the quantization of their producer's output (uint8 activations only)"},

@@ -127,5 +127,12 @@ devices:
     assert.equal(classifySshFailure({exitCode: undefined, stderr: "", timedOut: true}).code, "timeout");
     assert.match(classifySshFailure({exitCode: 255, stderr: "Host key verification failed.", knownHosts: "/f/kh"}).hint ?? "", /\/f\/kh.*--accept-new-host-keys/);
     assert.equal(classifySshFailure({exitCode: 1, stderr: "x\nbench: no runtime available\n"}).reason, "exit 1: bench: no runtime available");
+    // inferscope's error line, not the hint after it; npm's log trailer and --help pointers are not reasons.
+    assert.equal(classifySshFailure({exitCode: 1, stderr: "inferscope: unknown zoo model 'nope'\n  Known: mobilenet_v1, tiny_cnn. For your own file use --model path.onnx\nSee `inferscope bench --help`\n"}).reason, "exit 1: inferscope: unknown zoo model 'nope'");
+    // Node there, inferscope not installed: what `npx --no-install inferscope` prints.
+    const npx = "npm error could not determine executable to run\nnpm error A complete log of this run can be found in: /home/pi/.npm/_logs/2026-12-06T10_00_00_000Z-debug-0.log\n";
+    assert.equal(classifySshFailure({exitCode: 1, stderr: npx}).reason, "exit 1: npm error could not determine executable to run");
+    const npm10 = "npm ERR! could not determine executable to run\n\nnpm ERR! A complete log of this run can be found in:\nnpm ERR!     /root/.npm/_logs/x-debug-0.log\n";
+    assert.equal(classifySshFailure({exitCode: 1, stderr: npm10}).reason, "exit 1: npm ERR! could not determine executable to run");
   });
 });

@@ -60,6 +60,21 @@ describe("inferscope quantize (CLI)", () => {
     assert.ok(page.int8_median_ms > 0, "INT8 latency from `inferscope bench --model <file>`");
     assert.equal(page.latency_from, "inferscope bench");
     assert.equal(page.fp32_median_ms, null, "the float model was not benchmarked here");
+    // FP32 pairs with INT8 at the same thread count only: the float model at 2 threads is no baseline for INT8 at 1.
+    const pageRow = async () => {
+      const l = await execa(process.execPath, ["--import", "tsx", "src/data/quant-results.arrow.ts"], {cwd: PROJECT_ROOT, env: env(), encoding: "buffer"});
+      return tableFromIPC(new Uint8Array(l.stdout as Uint8Array)).toArray().map((r) => r.toJSON())[0];
+    };
+    assert.equal((await cli(["bench", "--models", "tiny_cnn", "--runtimes", "ort-cpu", "--threads", "2", "--opt", "all", "--runs", "3"], {env: env()})).code, 0);
+    const unpaired = await pageRow();
+    assert.equal(unpaired.fp32_median_ms, null, "no FP32 run at 1 thread yet");
+    assert.equal(unpaired.threads, 1);
+    assert.equal((await cli(["bench", "--models", "tiny_cnn", "--runtimes", "ort-cpu", "--threads", "1", "--opt", "all", "--runs", "3"], {env: env()})).code, 0);
+    const [fp32at1] = await queryStore(`SELECT median_ms FROM bench_results WHERE model = 'tiny_cnn' AND threads = 1`, {root: store});
+    const paired = await pageRow();
+    assert.equal(paired.threads, 1);
+    assert.equal(paired.fp32_median_ms, fp32at1.median_ms, "FP32 from the float model's 1-thread run");
+    assert.equal(paired.int8_median_ms, page.int8_median_ms);
   });
 
   it("quantizes around an unsupported op from a folder of images, uint8 input, and says so", async () => {

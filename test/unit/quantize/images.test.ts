@@ -32,6 +32,21 @@ describe("image decoding", () => {
     assert.deepEqual(ascii.kind === "pixels" && [...ascii.data], [1, 2, 3]);
   });
 
+  it("passes on ImageMagick's own error when it cannot decode a file", async () => {
+    // A stand-in `convert` first on PATH that fails the way ImageMagick does (message on stderr, status 1).
+    const dir = await tempDir();
+    await writeFile(join(dir, "convert"), "#!/bin/sh\necho \"convert: improper image header \\`$1' @ error/png.c/ReadPNGImage/4106.\" >&2\nexit 1\n", {mode: 0o755});
+    const png = join(dir, "broken.png");
+    await writeFile(png, "not a png");
+    const path = process.env.PATH;
+    process.env.PATH = `${dir}:${path}`;
+    try {
+      await assert.rejects(decodeFile(png), (e: Error) => e instanceof InputError && e.message.includes(png) && /ImageMagick could not decode it: convert: improper image header `.*broken\.png' @ error\/png\.c/.test(e.message));
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it("refuses truncated and foreign files, naming the file", () => {
     const whole = ppm(4, 4, () => [1, 2, 3]);
     assert.throws(() => decodePnm(whole.subarray(0, whole.length - 5), "cut.ppm"), (e: Error) => e instanceof InputError && /cut\.ppm.*truncated/.test(e.message));

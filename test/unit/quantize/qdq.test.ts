@@ -60,11 +60,19 @@ describe("QDQ quantization of zoo models", () => {
       assert.ok(c.xFromDq, `${c.name}: input through QuantizeLinear -> DequantizeLinear`);
       assert.ok(c.wFromDq && c.wType === DataType.INT8 && c.wAxis === 0 && c.wScales === 1, `${c.name}: int8 per-channel weight (axis 0)`);
     }
-    // One pair per quantized activation tensor: the input, 27 Conv+Clip outputs (ReLU6 folded into Q), the last pointwise conv
-    // feeding pooling, the pooling and the flatten before the classifier conv... counted from the graph:
+    // One pair per quantized activation tensor: the graph input, the 28 Conv outputs (27 with their ReLU6
+    // folded into Q, and the classifier conv), the pooling and the flatten before the classifier:
     const pairs = qdqPairs(b.model);
     assert.equal(pairs, b.report.qdq_pairs);
-    assert.ok(pairs >= 29, `QDQ pairs: ${pairs}`);
+    const nodes = listNodes(b.model);
+    const producer = new Map(nodes.flatMap((n) => n.outputs.map((o) => [o, n.op_type] as const)));
+    const quantizedFrom: Record<string, number> = {};
+    for (const q of nodes.filter((n) => n.op_type === "QuantizeLinear")) {
+      const from = producer.get(q.inputs[0]) ?? "graph input";
+      quantizedFrom[from] = (quantizedFrom[from] ?? 0) + 1;
+    }
+    assert.deepEqual(quantizedFrom, {"graph input": 1, Conv: 28, GlobalAveragePool: 1, Flatten: 1});
+    assert.equal(pairs, 31);
     assert.equal(b.report.quantized.Conv, 28);
     assert.equal(b.report.removed.Clip, 27, "ReLU6 (Clip 0..6) folded into the uint8 quantization of each Conv output");
     assert.deepEqual(Object.keys(b.report.float_ops), ["Softmax"], "only the final Softmax stays in float");
@@ -136,6 +144,38 @@ describe("ops the quantizer does not handle", () => {
     const e = await evaluate(p, b, held, await outputsOf(p.original, held, p.spec), {sqnrSamples: 2});
     assert.ok(e.agreement.cosine_mean > 0.95, `cosine ${e.agreement.cosine_mean}`);
     assert.ok(e.layers.some((l) => l.tensor === "elu"), "the float Elu's output is compared too (it is quantized for conv2)");
+  });
+
+  it("an Add or Mul with a float constant stays in float and is listed, not counted as quantized", async () => {
+    const g = new GraphBuilder("with_scale", [3, 16, 16]);
+    let x = g.relu(g.conv(g.input, "conv1", {filters: 8, kernel: 3, padding: "same", bias: true}), "relu1");
+    x = g.node("Mul", [x, g.constant("channel_scale", [8, 1, 1], [1, 2, 3, 4, 0.5, 0.25, 1.5, 2.5])], "scale");
+    x = g.relu(g.conv(x, "conv2", {filters: 8, kernel: 3, padding: "same", bias: true}), "relu2");
+    x = g.softmax(g.dense(g.flatten(g.globalAvgPool(x, "pool"), "flatten"), "fc", 5), "softmax");
+    const dir = await tempDir();
+    const file = join(dir, "with_scale.onnx");
+    await writeFile(file, encodeModel(g.finish(x, "a model with a constant Mul")));
+    const p = await prepare(file, [0, 1]);
+    const b = build(p, await calibrate(p, generatedSet(p.spec, 2, "calibration").samples, {histograms: false}), {method: parseMethod("minmax"), symmetric: false, uint8Input: false});
+    const mul = b.report.float_nodes.find((f) => f.op_type === "Mul");
+    assert.ok(mul, `the Mul is listed as float: ${JSON.stringify(b.report.float_nodes)}`);
+    assert.match(mul.reason, /constant float input/);
+    assert.equal(b.report.quantized.Mul, undefined);
+    assert.equal(b.report.quantized.Conv, 2);
+    const runner = await openRunner(b.bytes, {opt: "all", threads: 1});
+    assert.equal((await runner.run(new Float32Array(3 * 16 * 16).fill(0.5), [1, 3, 16, 16])).output.length, 5);
+    await runner.release();
+  });
+
+  it("a model below opset 13 is refused, naming its opset and how to convert it", async () => {
+    // Rewriting only the opset number would change what ops mean (here Softmax's axis semantics); so: refuse.
+    const spec = (await import("../../../loaders/models/zoo.ts")).modelSpec("tiny_cnn");
+    const old = {...spec, model: {...spec.model, opsetImport: [{domain: "", version: 12}]}};
+    assert.equal(defaultOpset(old.model), 12);
+    const dir = await tempDir();
+    const file = join(dir, "opset12.onnx");
+    await writeFile(file, encodeModel(old));
+    await assert.rejects(prepare(file, [0, 1]), (e: Error) => e.name === "UserError" && e.message.includes(file) && /opset is 12; .*needs opset 13/.test(e.message) && /version_converter/.test((e as {hint?: string}).hint ?? ""));
   });
 
   it("a truncated model is refused with a user error naming the file", async () => {
