@@ -3,9 +3,17 @@
 // files survive the container (--rm) and are brought back like those of an npm install.
 
 import type {ContainerRun} from "./inventory.ts";
+import {remoteVar} from "./shell.ts";
 
 /** Where the device's temporary store is mounted inside the container. */
 export const CONTAINER_STORE = "/inferscope-store";
+/** Where the inventory's `models` directory is mounted inside the container. */
+export const CONTAINER_MODELS = "/inferscope-models";
+
+/** The device path of the inventory's `models` directory, `~/` being the remote user's $HOME. */
+export function deviceModelsDir(run: ContainerRun): string | undefined {
+  return run.models?.replace(/^~\//, `${remoteVar("HOME")}/`);
+}
 
 export interface ContainerCommandOptions {
   /** The store directory on the device (a path, or a remoteVar placeholder). */
@@ -31,7 +39,8 @@ export function gpuArgs(engine: ContainerRun["engine"], gpus: string | undefined
 
 /** The argv of `<engine> run ... <image> <command> <args>`. */
 export function containerCommand(run: ContainerRun, {storeDir, args, name, env = {}, user}: ContainerCommandOptions): string[] {
-  const envArgs = Object.entries({...env, INFERSCOPE_STORE: CONTAINER_STORE, HOME: "/tmp"}).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+  const models = deviceModelsDir(run);
+  const envArgs = Object.entries({...env, INFERSCOPE_STORE: CONTAINER_STORE, ...(models ? {INFERSCOPE_MODELS: CONTAINER_MODELS} : {}), HOME: "/tmp"}).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
   return [
     run.engine,
     "run",
@@ -45,6 +54,7 @@ export function containerCommand(run: ContainerRun, {storeDir, args, name, env =
     "-v",
     // :Z relabels the mount for SELinux hosts (Fedora, RHEL) under podman; docker needs no label here.
     `${storeDir}:${CONTAINER_STORE}${run.engine === "podman" ? ":Z" : ""}`,
+    ...(models ? ["-v", `${models}:${CONTAINER_MODELS}${run.engine === "podman" ? ":Z" : ""}`] : []),
     ...envArgs,
     ...run.args,
     run.image,

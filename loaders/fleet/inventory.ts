@@ -39,6 +39,12 @@ export interface ContainerRun {
   args: string[];
   /** The command inside the image that starts inferscope (default `inferscope`). */
   command: string[];
+  /**
+   * A directory on the device mounted as the container's model folder (INFERSCOPE_MODELS), so zoo models
+   * built there outlive the --rm container, and the device's own ONNX files can be benchmarked. A leading
+   * `~/` is the SSH user's home.
+   */
+  models?: string;
 }
 
 export interface Device {
@@ -252,7 +258,7 @@ function parseDevice(f: Fields, base: string, defaultTimeout: number): Device {
     run = {mode: "npm", command: npm.string("command", {what: "a shell command that starts inferscope"}) ?? "npx --no-install inferscope", dir: npm.string("dir", {what: "a directory on the device"})};
   } else {
     const c = container!;
-    c.only(["engine", "image", "gpus", "args", "command"]);
+    c.only(["engine", "image", "gpus", "args", "command", "models"]);
     const engine = c.string("engine", {required: true, pattern: /^(docker|podman)$/, what: "docker or podman"}) as "docker" | "podman";
     // gpus: true means all of them; a string is passed on (all, 2, device=0,1).
     const gpus = c.value.gpus === true ? "all" : c.value.gpus === false ? undefined : c.string("gpus", {pattern: /^[A-Za-z0-9=,:._-]+$/, what: "true, all, a count, or device=0,1"});
@@ -264,6 +270,8 @@ function parseDevice(f: Fields, base: string, defaultTimeout: number): Device {
       args: c.strings("args"),
       command: c.has("command") ? c.strings("command") : ["inferscope"]
     };
+    const models = c.string("models", {pattern: /^(\/|~\/)[^\u0000]*$/, what: "a directory on the device: an absolute path or ~/..."});
+    if (models) run.models = models;
     if (run.command.length === 0) c.fail("command", "is empty; give the command that starts inferscope in the image, e.g. [inferscope]");
   }
   const env = f.map("env");

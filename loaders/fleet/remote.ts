@@ -6,7 +6,7 @@
 // connection) the channel closes, a watchdog reading that stdin sees end-of-file and kills the
 // collector's process group (or the container), so no work is left running on the device.
 
-import {containerCommand, containerName, containerStopCommand} from "./container.ts";
+import {containerCommand, containerName, containerStopCommand, deviceModelsDir} from "./container.ts";
 import type {Device} from "./inventory.ts";
 import {remoteVar, shellCommand, shellQuote} from "./shell.ts";
 
@@ -26,7 +26,10 @@ export function collectorCommand(device: Device, args: readonly string[], fleetR
   }
   const name = containerName(fleetRunId, device.name);
   const argv = containerCommand(run, {storeDir: remoteVar("store"), args, name, env: device.env, user: `${remoteVar("uid")}:${remoteVar("gid")}`});
-  return {command: `exec ${shellCommand(argv)}`, stop: `${shellCommand(containerStopCommand(run, name))} >/dev/null 2>&1`};
+  // Made by the SSH user before the engine sees it: docker would create a missing mount source as root.
+  const models = deviceModelsDir(run);
+  const mkdir = models ? `mkdir -p ${shellQuote(models)} && ` : "";
+  return {command: `${mkdir}exec ${shellCommand(argv)}`, stop: `${shellCommand(containerStopCommand(run, name))} >/dev/null 2>&1`};
 }
 
 /** The run script for one device. */

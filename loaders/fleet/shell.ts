@@ -4,7 +4,7 @@
 
 /** A placeholder for `"$name"` of the remote script, usable inside a word: `${remoteVar("store")}:/data`. */
 export function remoteVar(name: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad remote variable name ${name}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`bad remote variable name ${name}`);
   return `\u0000${name}\u0000`;
 }
 
@@ -12,7 +12,7 @@ export function remoteVar(name: string): string {
 export function shellQuote(word: string): string {
   const quoted = /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
   // A placeholder closes the single quotes, expands the variable in double quotes, and reopens.
-  const expanded = quoted.replace(/\u0000([a-z_][a-z0-9_]*)\u0000/g, (_, name: string) => (quoted.startsWith("'") ? `'"$${name}"'` : `"$${name}"`));
+  const expanded = quoted.replace(/\u0000([A-Za-z_][A-Za-z0-9_]*)\u0000/g, (_, name: string) => (quoted.startsWith("'") ? `'"$${name}"'` : `"$${name}"`));
   return expanded.replace(/^''(?=")|(?<=")''$/g, "");
 }
 

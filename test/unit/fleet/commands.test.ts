@@ -75,6 +75,21 @@ describe("container command lines", () => {
     assert.match(checkScript(inv.devices[0]), /docker image inspect img:1 [\s\S]*docker run --rm img:1 inferscope --version/);
   });
 
+  it("a models directory on the device is mounted as the container's INFERSCOPE_MODELS, made first by the SSH user", async () => {
+    const inv = parseInventory("devices:\n  - {name: nano, ssh: {alias: n}, container: {engine: podman, image: 'img:1', models: ~/inferscope models}}\n", "/i/d.yaml");
+    const {command} = collectorCommand(inv.devices[0], ["bench", "--model", "/inferscope-models/mine.onnx"], "R1");
+    const mkdir = /^mkdir -p (.*?) && exec (podman run .*)$/.exec(command);
+    assert.ok(mkdir, command);
+    assert.deepEqual(await shWords(mkdir[1], {HOME: "/home/pi"}), ["/home/pi/inferscope models"]);
+    const words = await shWords(mkdir[2], {HOME: "/home/pi", store: "/tmp/s", uid: "1", gid: "1"});
+    assert.ok(words.includes("/home/pi/inferscope models:/inferscope-models:Z"), words.join(" | "));
+    assert.ok(words.includes("INFERSCOPE_MODELS=/inferscope-models"));
+    assert.equal((await execa("sh", ["-n", "-c", runScript(inv.devices[0], ["bench"], "R1")], {reject: false})).exitCode, 0);
+    assert.throws(() => parseInventory("devices:\n  - {name: x, ssh: {alias: n}, container: {engine: docker, image: i, models: models}}\n", "/i/d.yaml"), /models.*absolute path or ~\//);
+    const none = containerCommand(docker, {storeDir: "/s", args: [], name: "n"});
+    assert.ok(!none.some((w) => w.includes("inferscope-models")), "no models mount unless asked for");
+  });
+
   it("the run script is valid sh", async () => {
     const inv = parseInventory("devices:\n  - {name: a, ssh: {host: h}, npm: {dir: ~/inferscope, command: node bin/inferscope.js}, env: {A: \"it's\"}}\n", "/i/d.yaml");
     for (const script of [runScript(inv.devices[0], ["bench", "--models", "a b"], "R"), checkScript(inv.devices[0])]) {

@@ -39,7 +39,7 @@ describe("fleet inventory", () => {
     assert.ok(rpi.ssh.identity_file?.endsWith("/.ssh/inferscope_fleet_ed25519") && !rpi.ssh.identity_file.includes("~"), "~ expanded");
     assert.equal(destination(rpi), "pi@192.0.2.10:22");
     assert.equal(destination(nano), "jetson-nano-lab");
-    assert.deepEqual(nano.run, {mode: "container", engine: "docker", image: "registry.example.com/inferscope-ort-cuda:jetpack5", gpus: "all", args: ["--runtime", "nvidia", "--ipc", "host"], command: ["inferscope"]});
+    assert.deepEqual(nano.run, {mode: "container", engine: "docker", image: "registry.example.com/inferscope-ort-cuda:jetpack5", gpus: "all", args: ["--runtime", "nvidia", "--ipc", "host"], command: ["inferscope"], models: "~/inferscope-models"});
     assert.equal(nano.timeout_s, 3600);
     assert.deepEqual(box.ssh.options, {ProxyJump: "bastion.example.com"});
     assert.equal(box.run.mode === "container" && box.run.gpus, "device=0");
