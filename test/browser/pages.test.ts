@@ -305,7 +305,11 @@ const CHECKS: Record<string, Check> = {
     });
     // The imported column is exactly the TFLite table: CONV_2D 3 nodes x 280 µs of 296 µs.
     assert.deepEqual(four.cells[0].slice(7, 10), ["CONV_2D", "94.6%", "3"]);
-    assert.equal(four.cells[0][1], "Conv", "ONNX Runtime's NCHWc convolutions are profiled as Conv");
+    // Which op ranks first on a model this small is timing (ReorderOutput can beat Conv on a busy
+    // machine), so check the naming only: NCHWc convolutions are listed as Conv, not as an nchwc op.
+    const cpuOps = four.cells.map((row) => row[1]);
+    assert.ok(cpuOps.includes("Conv"), `ONNX Runtime's NCHWc convolutions are profiled as Conv: ${cpuOps}`);
+    assert.ok(!cpuOps.some((op) => /nchwc/i.test(op)), `no domain-qualified op names: ${cpuOps}`);
     // k is an input: top-2 shows two ranks and a smaller total.
     const k = page.locator("form").filter({hasText: "k (top-k)"}).locator("input[type=number]");
     await k.fill("2");
