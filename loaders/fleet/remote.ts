@@ -6,8 +6,9 @@
 // connection) the channel closes, a watchdog reading that stdin sees end-of-file and kills the
 // collector's process group (or the container), so no work is left running on the device.
 
+import {randomBytes} from "node:crypto";
 import {containerCommand, containerName, containerStopCommand, deviceModelsDir} from "./container.ts";
-import type {Device} from "./inventory.ts";
+import type {ContainerRun, Device} from "./inventory.ts";
 import {remoteVar, shellCommand, shellQuote} from "./shell.ts";
 
 /** Marker lines the run script writes on stderr; not shown to the user as progress. */
@@ -80,11 +81,24 @@ export function checkScript(device: Device): string {
       `  printf 'engine=%s\\n' "$(${engine} --version 2>&1 | head -n 1)"`,
       // The client alone is not enough: docker needs its daemon, and the ssh user the right to use it.
       `  if ! e=$(${engine} info --format ${shellQuote(engine === "docker" ? "{{.ServerVersion}}" : "{{.Version.Version}}")} 2>&1 </dev/null); then printf 'engine_error=%s\\n' "$(printf '%s\\n' "$e" | grep -v '^ *$' | head -n 1)"; exit 0; fi`,
-      `  if ${engine} image inspect ${shellQuote(run.image)} >/dev/null 2>&1; then echo image=present; ${version(shellCommand([engine, "run", "--rm", run.image, ...run.command, "--version"]))}; else echo image=missing; fi`,
+      `  if ${engine} image inspect ${shellQuote(run.image)} >/dev/null 2>&1; then echo image=present; else echo image=missing; exit 0; fi`,
+      // --version runs as a collection would (GPUs, extra args, env, user, a mounted store), so a
+      // missing GPU runtime or a bad `args` shows here rather than in the first real run.
+      `  cdir=$(mktemp -d "\${TMPDIR:-/tmp}/inferscope-fleet.XXXXXX") || { echo 'engine_error=cannot create a temporary directory'; exit 0; }`,
+      `  trap 'rm -rf "$cdir"' EXIT; uid=$(id -u); gid=$(id -g)`,
+      `  ${version(checkContainerCommand(device))}`,
       `else echo engine=missing; fi`
     );
   }
   return lines.join("\n");
+}
+
+/** The `<engine> run ... --version` line the check script runs, built like a collection's. */
+export function checkContainerCommand(device: Device): string {
+  const run = device.run as ContainerRun;
+  // No models mount: a check must not create directories on the device.
+  const argv = containerCommand({...run, models: undefined}, {storeDir: remoteVar("cdir"), args: ["--version"], name: containerName(`check-${randomBytes(4).toString("hex")}`, device.name), env: device.env, user: `${remoteVar("uid")}:${remoteVar("gid")}`});
+  return shellCommand(argv);
 }
 
 /** Parse the check script's key=value lines. */

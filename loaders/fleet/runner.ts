@@ -2,7 +2,8 @@
 // (unreachable, timed out, collector failed) is its own outcome and never stops the others.
 
 import {execa} from "execa";
-import {mkdir, stat} from "node:fs/promises";
+import {constants} from "node:fs";
+import {access, mkdir, stat} from "node:fs/promises";
 import {join} from "node:path";
 import {classifySshFailure, lastLine, sshArgs, type Failure, type SshOptions} from "./ssh.ts";
 import {checkScript, MARKER, parseCheckOutput, remoteShell, runScript} from "./remote.ts";
@@ -65,9 +66,31 @@ export interface RunDeviceOptions {
   onLine?: (line: string) => void;
 }
 
+/**
+ * What can be known to fail before connecting: an `identity_file` that is not there. ssh would only
+ * warn and then fail as "permission denied", which sends the user to the device's authorized_keys.
+ */
+export async function preflight(device: Device): Promise<Failure | undefined> {
+  const key = device.ssh.identity_file;
+  if (!key) return undefined;
+  try {
+    await access(key, constants.R_OK);
+    return undefined;
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : "cannot be read";
+    return {
+      code: "identity_missing",
+      reason: `identity file ${key} ${why}`,
+      hint: `Fix \`identity_file\` for ${device.name}${device.line ? ` (line ${device.line} of the inventory)` : ""}, or make a key: ssh-keygen -t ed25519 -f ${key}, then ssh-copy-id -i ${key}.pub to the device.`
+    };
+  }
+}
+
 /** Run inferscope with `args` on one device; its temporary store comes back as a tar file. */
 export async function runOnDevice(inventory: Inventory, device: Device, args: readonly string[], {fleetRunId, workDir, timeoutMs, signal, ssh, onLine}: RunDeviceOptions): Promise<RunOutcome> {
   const started = new Date();
+  const early = await preflight(device);
+  if (early) return {device, started, durationMs: 0, status: "failed", failure: early};
   await mkdir(workDir, {recursive: true});
   const tarFile = join(workDir, `${device.name}.tar`);
   const child = execa(sshCommand(), [...sshArgs(inventory, device, ssh), remoteShell(runScript(device, args, fleetRunId))], {
@@ -139,6 +162,8 @@ export interface CheckOutcome {
 /** Reach a device and say what it has: arch, node/npm or the container engine and image, inferscope's version. */
 export async function checkDevice(inventory: Inventory, device: Device, {timeoutMs, signal, ssh}: {timeoutMs: number; signal?: AbortSignal; ssh?: SshOptions}): Promise<CheckOutcome> {
   const started = Date.now();
+  const early = await preflight(device);
+  if (early) return {device, ok: false, durationMs: 0, failure: early};
   const result = await execa(sshCommand(), [...sshArgs(inventory, device, ssh), remoteShell(checkScript(device))], {stdin: "ignore", reject: false, timeout: timeoutMs, cancelSignal: signal, forceKillAfterDelay: 2000, env: {LC_ALL: "C"}});
   const durationMs = Date.now() - started;
   if ((result as {code?: string}).code === "ENOENT") return {device, ok: false, durationMs, failure: {code: "ssh_missing", reason: `${sshCommand()} not found`, hint: "Install the OpenSSH client (Debian: apt-get install openssh-client)."}};
@@ -164,7 +189,7 @@ export async function checkDevice(inventory: Inventory, device: Device, {timeout
     return fail({
       code: code === 127 || code === 126 ? "command_missing" : "remote_failed",
       reason: `inferscope does not run there: ${what} exited ${code}${facts.inferscope ? ` (${facts.inferscope.slice(0, 160)})` : ""}`,
-      hint: run.mode === "npm" ? (facts.node ? "Install inferscope there (npm install in `npm.dir`) or fix `npm.command`." : "Node.js is not on the PATH of a non-interactive ssh session there: install it, or give its full path in `npm.command`.") : "Fix `container.command` for this image."
+      hint: run.mode === "npm" ? (facts.node ? "Install inferscope there (npm install in `npm.dir`) or fix `npm.command`." : "Node.js is not on the PATH of a non-interactive ssh session there: install it, or give its full path in `npm.command`.") : "The check runs `" + run.engine + " run` with the inventory's `gpus`, `args`, `env` and `command`, as a collection would: fix whichever the message points at (a GPU needs the NVIDIA container toolkit on the device)."
     });
   }
   return out;

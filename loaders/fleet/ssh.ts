@@ -38,6 +38,7 @@ export function sshArgs(inventory: Pick<Inventory, "known_hosts" | "accept_new_h
 export type FailureCode =
   | "connection_refused"
   | "auth_failed"
+  | "identity_missing"
   | "host_key_unknown"
   | "host_key_changed"
   | "timeout"

@@ -5,7 +5,7 @@ import {execa} from "execa";
 import {describe, it} from "node:test";
 import {containerCommand, containerName, containerStopCommand, gpuArgs} from "../../../loaders/fleet/container.ts";
 import {parseInventory, type ContainerRun} from "../../../loaders/fleet/inventory.ts";
-import {checkScript, collectorCommand, parseCheckOutput, runScript} from "../../../loaders/fleet/remote.ts";
+import {checkContainerCommand, checkScript, collectorCommand, parseCheckOutput, runScript} from "../../../loaders/fleet/remote.ts";
 import {remoteVar, shellCommand, shellQuote} from "../../../loaders/fleet/shell.ts";
 import {classifySshFailure, sshArgs} from "../../../loaders/fleet/ssh.ts";
 
@@ -72,7 +72,22 @@ describe("container command lines", () => {
     assert.equal(stop, "docker kill inferscope-fleet-R1-nano >/dev/null 2>&1");
     const script = runScript(inv.devices[0], ["bench"], "R1");
     assert.ok(script.includes("docker kill inferscope-fleet-R1-nano"), "stop() kills the container");
-    assert.match(checkScript(inv.devices[0]), /docker image inspect img:1 [\s\S]*docker run --rm img:1 inferscope --version/);
+    assert.match(checkScript(inv.devices[0]), /docker image inspect img:1 [\s\S]*docker run --rm --init --name inferscope-fleet-check-[0-9a-f]{8}-nano /);
+  });
+
+  it("fleet check runs --version in the container as a collection would: GPUs, args, env, user and a mounted store", async () => {
+    const inv = parseInventory("devices:\n  - {name: nano, ssh: {alias: n}, env: {OMP_NUM_THREADS: '4'}, container: {engine: docker, image: 'img:1', gpus: all, args: [--runtime, nvidia], models: ~/m}}\n", "/i/d.yaml");
+    const words = await shWords(checkContainerCommand(inv.devices[0]), {cdir: "/tmp/c d", uid: "1000", gid: "100"});
+    const name = words[words.indexOf("--name") + 1];
+    assert.match(name, /^inferscope-fleet-check-[0-9a-f]{8}-nano$/);
+    assert.deepEqual(words, [
+      "docker", "run", "--rm", "--init", "--name", name, "--user", "1000:100", "--gpus", "all", "-v", "/tmp/c d:/inferscope-store",
+      "-e", "OMP_NUM_THREADS=4", "-e", "INFERSCOPE_STORE=/inferscope-store", "-e", "HOME=/tmp", "--runtime", "nvidia", "img:1", "inferscope", "--version"
+    ]);
+    assert.ok(!words.some((w) => w.includes("inferscope-models")), "a check mounts no models folder (it would create it)");
+    const script = checkScript(inv.devices[0]);
+    assert.equal((await execa("sh", ["-n", "-c", script], {reject: false})).exitCode, 0, script);
+    assert.match(script, /image=missing; exit 0; fi/, "no run without the image (it would pull it)");
   });
 
   it("a models directory on the device is mounted as the container's INFERSCOPE_MODELS, made first by the SSH user", async () => {
