@@ -6,7 +6,7 @@ import {quantLayers, quantResults} from "../store/datasets.ts";
 import {appendRows, finishRun, newRun} from "../store/store.ts";
 import {methodLabel, needsHistogram, type Method, type Range} from "./calibrate.ts";
 import {outputsOf} from "./evaluate.ts";
-import {sampleSets} from "./inputs.ts";
+import {sampleSets, type Preprocess} from "./inputs.ts";
 import {build, calibrate, evaluate, prepare, writeAtomic} from "./pipeline.ts";
 import {formatReport} from "./report.ts";
 import {layerRows, resultRow, type QuantRow} from "./rows.ts";
@@ -14,7 +14,8 @@ import type {ModelArg} from "./study.ts";
 
 export interface OneOptions {
   model: ModelArg;
-  range: Range;
+  /** How pixels become the model's input (a bare range: pixels 0..255 map to it, nothing else). */
+  range: Range | Preprocess;
   method: Method;
   symmetric: boolean;
   samples: number;
@@ -29,7 +30,7 @@ export interface OneOptions {
 }
 
 export async function quantizeOne(o: OneOptions): Promise<{status: "ok" | "failed"; row: QuantRow; text: string; json: unknown}> {
-  const run = newRun("quantize", {model: o.model.name, method: methodLabel(o.method), symmetric: o.symmetric, samples: o.samples, images: o.images ?? null, uint8_input: o.uint8Input, out: o.out});
+  const run = newRun("quantize", {model: o.model.name, method: methodLabel(o.method), symmetric: o.symmetric, samples: o.samples, images: o.images ?? null, uint8_input: o.uint8Input, out: o.out, preprocess: Array.isArray(o.range) ? {range: o.range} : o.range});
   const prepared = await prepare(o.model.file, o.range, {threads: o.threads});
   const sets = await sampleSets(prepared.spec, {calibration: o.samples, heldout: o.heldout, images: o.images});
   log(`calibration: ${sets.calibration.source}; held out: ${sets.heldout.source}`);

@@ -14,7 +14,7 @@ import {onnx, readModel, type ModelProto} from "../models/onnx.ts";
 import {calibrateRange, needsHistogram, type Method, type Range} from "./calibrate.ts";
 import {collectStats, type TensorStats} from "./collect.ts";
 import {agreement, asModelInput, layerSqnr, outputsOf, type Agreement, type LayerSqnr} from "./evaluate.ts";
-import {inputSpec, type InputSpec} from "./inputs.ts";
+import {inputSpec, uint8InputRange, type InputSpec, type Preprocess} from "./inputs.ts";
 import {activationTensors, checkOpset, quantizeGraph, type QdqReport} from "./qdq.ts";
 import {openRunner} from "./session.ts";
 
@@ -29,7 +29,7 @@ export interface Prepared {
   tensors: string[];
 }
 
-export async function prepare(file: string, range: Range, {threads}: {threads?: number} = {}): Promise<Prepared> {
+export async function prepare(file: string, pre: Preprocess | Range, {threads}: {threads?: number} = {}): Promise<Prepared> {
   let original: Uint8Array;
   try {
     original = new Uint8Array(readFileSync(file));
@@ -38,7 +38,7 @@ export async function prepare(file: string, range: Range, {threads}: {threads?: 
   }
   const parsed = readModel(original, file);
   checkOpset(parsed, file);
-  const spec = inputSpec(parsed, range, file);
+  const spec = inputSpec(parsed, pre, file);
   const dir = mkdtempSync(join(os.tmpdir(), "inferscope-quant-"));
   try {
     const optimized = join(dir, "basic.onnx");
@@ -66,7 +66,7 @@ export interface Built {
 
 export function build(p: Prepared, stats: ReadonlyMap<string, TensorStats>, o: {method: Method; symmetric: boolean; uint8Input: boolean}): Built {
   const ranges = new Map([...stats].map(([name, s]) => [name, calibrateRange(s, o.method, o.symmetric)] as const));
-  const {model, report} = quantizeGraph(p.model, ranges, {symmetric: o.symmetric, uint8Input: o.uint8Input ? p.spec.range : undefined});
+  const {model, report} = quantizeGraph(p.model, ranges, {symmetric: o.symmetric, uint8Input: o.uint8Input ? uint8InputRange(p.spec) : undefined});
   return {model, bytes: onnx.ModelProto.encode(model).finish(), report, ranges};
 }
 
@@ -90,7 +90,7 @@ export interface Evaluation {
 
 /** Agreement against reference outputs (computed once per model with outputsOf), then per-layer SQNR on the first `sqnrSamples` held-out inputs. */
 export async function evaluate(p: Prepared, b: Built, heldout: readonly Float32Array[], reference: readonly Float32Array[], o: {sqnrSamples: number; threads?: number; signal?: AbortSignal}): Promise<Evaluation> {
-  const u8 = b.report.uint8_input ? p.spec.range : undefined;
+  const u8 = b.report.uint8_input ? uint8InputRange(p.spec) : undefined;
   let quantOut: Float32Array[];
   try {
     quantOut = await outputsOf(b.bytes, heldout.map((s) => asModelInput(s, u8)), p.spec, o);

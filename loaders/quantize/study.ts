@@ -13,7 +13,7 @@ import {describeConfig, modelFacts, runConfig, type BenchRow} from "../bench/col
 import {benchResults, quantLayers, quantResults} from "../store/datasets.ts";
 import {appendRows, finishRun, newRun, type Run} from "../store/store.ts";
 import {needsHistogram, methodLabel, type Method, type Range} from "./calibrate.ts";
-import {firstSamples, sampleSets} from "./inputs.ts";
+import {firstSamples, sampleSets, uint8InputRange, type Preprocess} from "./inputs.ts";
 import {build, calibrate, evaluate, prepare, writeAtomic, type Built, type Evaluation} from "./pipeline.ts";
 import {layerRows, quantFileName, resultRow, type LayerRow, type QuantRow} from "./rows.ts";
 import {outputsOf} from "./evaluate.ts";
@@ -44,6 +44,26 @@ export function inputRange(model: ModelArg, given?: string): Range {
   return model.source === "zoo" && model.name === "efficientnet_b0" ? [0, 255] : [0, 1];
 }
 
+/** A comma-separated list of finite numbers for --mean / --std. */
+function numbers(flag: string, given: string, {positive = false} = {}): number[] {
+  const xs = given.split(",").map((x) => Number(x.trim()));
+  if (xs.length === 0 || xs.some((x) => !Number.isFinite(x) || (positive && x <= 0))) {
+    throw new UserError(`--${flag} ${given}: expected one number or one per channel, comma-separated${positive ? ", all above 0" : ""}`, {hint: flag === "mean" ? "e.g. --mean 0.485,0.456,0.406 (after --input-range 0,1) or --mean 103.939,116.779,123.68 with --input-range 0,255 --bgr" : "e.g. --std 0.229,0.224,0.225"});
+  }
+  return xs;
+}
+
+/** How pixels become the model's input: --input-range, then --mean/--std (in the model's channel order) and --bgr. */
+export function preprocessOf(model: ModelArg, given: {inputRange?: string; mean?: string; std?: string; bgr?: boolean; uint8Input?: boolean}): Preprocess {
+  const pre: Preprocess = {range: inputRange(model, given.inputRange)};
+  if (given.mean !== undefined) pre.mean = numbers("mean", given.mean);
+  if (given.std !== undefined) pre.std = numbers("std", given.std, {positive: true});
+  if (given.bgr) pre.bgr = true;
+  // Checked here, before any work, rather than when the first model is written.
+  if (given.uint8Input) uint8InputRange({name: "input", shape: [], ...pre});
+  return pre;
+}
+
 export interface StudyOptions {
   models: ModelArg[];
   methods: Method[];
@@ -54,6 +74,9 @@ export interface StudyOptions {
   images?: string;
   uint8Input: boolean;
   inputRange?: string;
+  mean?: string;
+  std?: string;
+  bgr?: boolean;
   runs: number;
   threads: number;
   bench: boolean;
@@ -75,7 +98,7 @@ export interface StudyOutcome {
 export const DEFAULT_STUDY_MODELS = ["mobilenet_v1", "resnet50"];
 
 export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
-  const run = o.run ?? newRun("quantize study", {models: o.models.map((m) => m.name), methods: o.methods.map(methodLabel), samples: o.samples, schemes: o.schemes, heldout: o.heldout, runs: o.runs, images: o.images ?? null, uint8_input: o.uint8Input});
+  const run = o.run ?? newRun("quantize study", {models: o.models.map((m) => m.name), methods: o.methods.map(methodLabel), samples: o.samples, schemes: o.schemes, heldout: o.heldout, runs: o.runs, images: o.images ?? null, uint8_input: o.uint8Input, input_range: o.inputRange ?? null, mean: o.mean ?? null, std: o.std ?? null, bgr: !!o.bgr});
   const results: QuantRow[] = [];
   const layers: LayerRow[] = [];
   const benchRows: BenchRow[] = [];
@@ -91,8 +114,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   };
   try {
     for (const m of o.models) {
-      const range = inputRange(m, o.inputRange);
-      const prepared = await step(`${m.name}: load, ORT basic optimizations, float reference outputs`, () => prepare(m.file, range, {threads: o.threads}));
+      const pre = preprocessOf(m, o);
+      const prepared = await step(`${m.name}: load, ORT basic optimizations, float reference outputs`, () => prepare(m.file, pre, {threads: o.threads}));
       const sets = await sampleSets(prepared.spec, {calibration: Math.max(...o.samples), heldout: o.heldout, images: o.images});
       const reference = await outputsOf(prepared.original, sets.heldout.samples, prepared.spec, {threads: o.threads, signal: o.signal});
       const files: {file: string; row: QuantRow}[] = [];

@@ -23,6 +23,9 @@ export default defineCommand({
     images: {type: "string", arg: "DIR", description: "calibrate on this folder's images (the rest are held out); default: generated images"},
     "uint8-input": {type: "boolean", description: "quantized models take uint8 pixels"},
     "input-range": {type: "string", arg: "LO,HI", description: "float range of the input pixels (default 0,1; 0,255 for efficientnet_b0)"},
+    mean: {type: "string", arg: "M[,M,M]", description: "subtract per channel after --input-range, in the model's channel order (e.g. 0.485,0.456,0.406)"},
+    std: {type: "string", arg: "S[,S,S]", description: "then divide per channel (e.g. 0.229,0.224,0.225)"},
+    bgr: {type: "boolean", description: "the model takes B,G,R channels (Caffe-style); images are decoded as R,G,B"},
     runs: {type: "string", arg: "N", default: "20", description: "timed runs per latency measurement"},
     threads: {type: "string", arg: "N", description: "intra-op threads (default: all cores)"},
     "no-bench": {type: "boolean", description: "skip the latency measurements"},
@@ -37,7 +40,7 @@ export default defineCommand({
     "Quantized files go to data/models/quantized/ (git-ignored)."
   ].join("\n"),
   run: ({values}) => unattended("quantize study", {}, async (session) => {
-    const {resolveModelArg, runStudy, DEFAULT_STUDY_MODELS, defaultThreads} = await import("../../quantize/study.ts");
+    const {resolveModelArg, runStudy, preprocessOf, DEFAULT_STUDY_MODELS, defaultThreads} = await import("../../quantize/study.ts");
     const methods = (values.methods ?? "").split(",").map((s) => s.trim()).filter(Boolean).map(parseMethod);
     if (methods.length === 0) throw new UserError("--methods: give at least one method", {hint: "e.g. --methods minmax,entropy"});
     const samples = positiveInts("samples", values.samples ?? "8,32");
@@ -50,6 +53,8 @@ export default defineCommand({
       if (n.includes("/") || n.endsWith(".onnx")) throw new UserError(`--models ${n}: --models takes zoo names`, {hint: "Use --model FILE.onnx for a file"});
       models.push(await resolveModelArg(n, {build: !dry}));
     }
+    // Bad --mean/--std/--input-range are refused before any model is loaded.
+    for (const m of models) preprocessOf(m, {inputRange: values["input-range"], mean: values.mean, std: values.std, bgr: values.bgr, uint8Input: values["uint8-input"]});
     const threads = values.threads ? positiveInt("threads", values.threads) : defaultThreads();
     const runs = positiveInt("runs", values.runs);
     if (dry) {
@@ -68,6 +73,9 @@ export default defineCommand({
         images: values.images,
         uint8Input: !!values["uint8-input"],
         inputRange: values["input-range"],
+        mean: values.mean,
+        std: values.std,
+        bgr: values.bgr,
         bench: !values["no-bench"],
         outDir: quantizedDir(),
         timeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 600) * 1000,

@@ -22,6 +22,9 @@ export default defineCommand({
     out: {type: "string", arg: "FILE.onnx", description: "where to write the quantized model (default: data/models/quantized/<model>-int8-<method>-<scheme>-n<N>.onnx)"},
     "uint8-input": {type: "boolean", description: "the quantized model takes uint8 pixels 0..255 (the quantize step folded into preprocessing)"},
     "input-range": {type: "string", arg: "LO,HI", description: "the float range pixel values 0..255 map to (default 0,1; 0,255 for efficientnet_b0)"},
+    mean: {type: "string", arg: "M[,M,M]", description: "subtract per channel after --input-range, in the model's channel order (e.g. 0.485,0.456,0.406)"},
+    std: {type: "string", arg: "S[,S,S]", description: "then divide per channel (e.g. 0.229,0.224,0.225)"},
+    bgr: {type: "boolean", description: "the model takes B,G,R channels (Caffe-style); images are decoded as R,G,B"},
     heldout: {type: "string", arg: "N", default: "16", description: "held-out inputs for the agreement (never used to calibrate)"},
     "sqnr-samples": {type: "string", arg: "N", default: "4", description: "held-out inputs the per-layer SQNR is summed over"},
     threads: {type: "string", arg: "N", description: "intra-op threads for calibration and evaluation (default: all cores)"},
@@ -44,10 +47,10 @@ export default defineCommand({
     const heldout = positiveInt("heldout", values.heldout);
     const sqnrSamples = positiveInt("sqnr-samples", values["sqnr-samples"]);
     const threads = values.threads ? positiveInt("threads", values.threads) : undefined;
-    const {resolveModelArg, inputRange} = await import("../../quantize/study.ts");
+    const {resolveModelArg, preprocessOf} = await import("../../quantize/study.ts");
     return unattended("quantize", {}, async (session) => {
       const model = await resolveModelArg(positionals[0]);
-      const range = inputRange(model, values["input-range"]);
+      const range = preprocessOf(model, {inputRange: values["input-range"], mean: values.mean, std: values.std, bgr: values.bgr, uint8Input: values["uint8-input"]});
       const {quantizeOne} = await import("../../quantize/one.ts");
       const {quantFileName} = await import("../../quantize/rows.ts");
       const out = resolve(values.out ?? `${quantizedDir()}/${quantFileName(model.name, method, symmetric, samples, !!values["uint8-input"])}`);
