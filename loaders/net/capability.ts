@@ -1,14 +1,14 @@
 // Can this machine trace TCP with bpftrace, and with which script? Checked in the order a user would
 // fix them: bpftrace installed, root, tracefs mounted (mounted here when missing and we are root),
-// kprobes, then the sock tracepoints. Both are tried for real: a probe that fails to attach is the
-// only reliable test (VMs without kprobe_events, sandboxes that cannot load BPF). Every "no" comes
-// with its reason, one line.
+// kprobes, then the sock tracepoints (Linux 6.4+), then syscall tracepoints with BTF (older kernels).
+// Each is tried for real: a probe that fails to attach is the only reliable test (VMs without
+// kprobe_events, sandboxes that cannot load BPF). Every "no" comes with its reason, one line.
 
 import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {execa} from "execa";
-import type {NetScript} from "./scripts.ts";
+import {SYSCALL_TRACEPOINTS, type NetScript} from "./scripts.ts";
 
 export interface NetCapability {
   /** bpftrace can trace something here. */
@@ -32,6 +32,7 @@ export function bpftraceBin(): string {
 
 const TRACEFS = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
 const TRACEPOINTS = ["sock/sock_send_length", "sock/sock_recv_length", "sock/inet_sock_set_state"];
+const BTF = "/sys/kernel/btf/vmlinux";
 
 function findTracefs(): string | null {
   return TRACEFS.find((d) => existsSync(join(d, "events"))) ?? null;
@@ -69,7 +70,11 @@ async function kprobesWork(tracefs: string): Promise<{ok: boolean; reason: strin
   return {ok: reason === null, reason};
 }
 
-export async function detectNetCapability({mount = true, wantKprobes = true}: {mount?: boolean; wantKprobes?: boolean} = {}): Promise<NetCapability> {
+/**
+ * `wantKprobes: false` skips the kprobe check; `only: "syscall"` checks the syscall script alone (as
+ * `trace net --script syscall` asks, and to test the fallback on kernels that have newer options).
+ */
+export async function detectNetCapability({mount = true, wantKprobes = true, only}: {mount?: boolean; wantKprobes?: boolean; only?: NetScript} = {}): Promise<NetCapability> {
   const no = (reason: string, extra: Partial<NetCapability> = {}): NetCapability => ({ok: false, script: null, reason, bpftraceVersion: null, kprobes: false, kprobeReason: null, tracefs: null, mountedTracefs: false, ...extra});
   let version: string | null = null;
   try {
@@ -88,13 +93,28 @@ export async function detectNetCapability({mount = true, wantKprobes = true}: {m
   }
   if (!tracefs) return no("tracefs is not mounted and could not be mounted (mount -t tracefs nodev /sys/kernel/tracing)", {bpftraceVersion: version});
   const base = {bpftraceVersion: version, tracefs, mountedTracefs: mounted};
-  const kp = wantKprobes ? await kprobesWork(tracefs) : {ok: false, reason: "kprobes not tried"};
+  if (only === "syscall") {
+    const sc = await syscallsWork(tracefs);
+    return sc.ok ? {ok: true, script: "syscall", reason: "using the syscall-tracepoint script, as asked", kprobes: false, kprobeReason: "kprobes not tried", ...base} : no(`the syscall script cannot run: ${sc.reason}`, base);
+  }
+  const kp = wantKprobes && only !== "tracepoint" ? await kprobesWork(tracefs) : {ok: false, reason: "kprobes not tried"};
   if (kp.ok) return {ok: true, script: "kprobe", reason: "kprobes work: using the kprobe:tcp_sendmsg/tcp_recvmsg script", kprobes: true, kprobeReason: null, ...base};
   const missing = TRACEPOINTS.filter((t) => !existsSync(join(tracefs!, "events", t)));
-  if (missing.length) return no(`no kprobes (${kp.reason}) and the kernel lacks the tracepoints ${missing.map((m) => m.replace("/", ":")).join(", ")} (Linux 6.4+)`, {...base, kprobeReason: kp.reason});
   // The tracepoints can exist while BPF programs still cannot load (a container without CAP_BPF,
   // a locked-down kernel): only attaching one tells.
-  const tpFails = await attaches("tracepoint:sock:sock_send_length");
-  if (tpFails) return no(`no kprobes (${kp.reason}) and ${tpFails}`, {...base, kprobeReason: kp.reason});
-  return {ok: true, script: "tracepoint", reason: `using the tracepoint script: ${kp.reason}`, kprobes: false, kprobeReason: kp.reason, ...base};
+  const tpFails = missing.length ? `the kernel lacks the tracepoints ${missing.map((m) => m.replace("/", ":")).join(", ")} (Linux 6.4+)` : await attaches("tracepoint:sock:sock_send_length");
+  if (!tpFails) return {ok: true, script: "tracepoint", reason: `using the tracepoint script: ${kp.reason}`, kprobes: false, kprobeReason: kp.reason, ...base};
+  // Older kernels: syscall tracepoints, with the fd resolved to its socket through BTF.
+  const sc = await syscallsWork(tracefs);
+  if (sc.ok) return {ok: true, script: "syscall", reason: `using the syscall-tracepoint script: ${kp.reason}, and ${tpFails}`, kprobes: false, kprobeReason: kp.reason, ...base};
+  return no(`no kprobes (${kp.reason}), ${tpFails}, and ${sc.reason}`, {...base, kprobeReason: kp.reason});
+}
+
+/** The syscall script needs the syscall tracepoints and the kernel's BTF (to walk fd -> file -> socket). */
+async function syscallsWork(tracefs: string): Promise<{ok: boolean; reason: string | null}> {
+  const missing = SYSCALL_TRACEPOINTS.filter((t) => !existsSync(join(tracefs, "events", t)));
+  if (missing.length) return {ok: false, reason: `no syscall tracepoints (${missing.slice(0, 3).map((m) => m.replace("/", ":")).join(", ")}${missing.length > 3 ? ", ..." : ""}; CONFIG_FTRACE_SYSCALLS)`};
+  if (!existsSync(BTF)) return {ok: false, reason: `no kernel BTF (${BTF}; CONFIG_DEBUG_INFO_BTF) for the syscall script`};
+  const reason = await attaches("tracepoint:syscalls:sys_enter_write");
+  return {ok: reason === null, reason};
 }

@@ -5,37 +5,104 @@
 // BEGIN runs once every probe is attached, so its line tells the collector tracing has started.
 
 /**
+ * The body shared by the kprobe and syscall scripts: given a `struct sock *` in `sk`, print one event
+ * line when it is IPv4 or IPv6 and has the port at either end. The destination port is big-endian;
+ * it is swapped into a new variable because bpftrace 0.17 silently keeps the old value when a u16
+ * variable is reassigned from an expression that reads it.
+ */
+function sockEvent(sk: string, event: "TCP_SEND" | "TCP_RCV", bytes: string | null, indent = "  "): string {
+  const c = `${sk}->__sk_common`;
+  const tail = `nsecs${bytes ? `, ${bytes}` : ""}`;
+  const fmt = (addr: string) => `printf("%s %d %s %s:%d %s:%d %llu ${event}${bytes ? " %d" : ""}\\n", strftime("%H:%M:%S", nsecs), pid, comm, ${addr.replace("SADDR", "$lport").replace("DADDR", "$dport")}, ${tail});`;
+  return [
+    `$lport = ${c}.skc_num;`,
+    `$dport_be = ${c}.skc_dport;`,
+    `$dport = (($dport_be & 0xff) << 8) | ($dport_be >> 8);`,
+    `$family = ${c}.skc_family;`,
+    `if (($family == 2 || $family == 10) && ($1 == 0 || $lport == $1 || $dport == $1)) {`,
+    `  if ($family == 2) {`,
+    `    ${fmt(`ntop(2, ${c}.skc_rcv_saddr), SADDR, ntop(2, ${c}.skc_daddr), DADDR`)}`,
+    `  } else {`,
+    `    ${fmt(`ntop(10, ${c}.skc_v6_rcv_saddr.in6_u.u6_addr8), SADDR, ntop(10, ${c}.skc_v6_daddr.in6_u.u6_addr8), DADDR`)}`,
+    `  }`,
+    `}`
+  ].map((l) => indent + l).join("\n");
+}
+
+const HEADER = (probes: string) => `BEGIN {
+  printf("Tracing TCP port %d (${probes})... Hit Ctrl-C to end.\\n", $1);
+  printf("%-8s %-7s %-16s %-22s %-22s %-18s %s %s\\n", "TIME", "PID", "COMM", "SADDR:SPORT", "DADDR:DPORT", "TIME", "EVENT", "BYTES");
+}`;
+
+/**
  * The reference profiler's script: kprobes on tcp_sendmsg / tcp_recvmsg reading the socket's ports
  * and addresses (BTF). Needs kprobe support (kprobe_events), which not every kernel or VM has.
  */
 export const KPROBE_SCRIPT = `
-BEGIN {
-  printf("Tracing TCP port %d (kprobe:tcp_sendmsg, kprobe:tcp_recvmsg)... Hit Ctrl-C to end.\\n", $1);
-  printf("%-8s %-7s %-16s %-22s %-22s %-18s %s %s\\n", "TIME", "PID", "COMM", "SADDR:SPORT", "DADDR:DPORT", "TIME", "EVENT", "BYTES");
-}
+${HEADER("kprobe:tcp_sendmsg, kprobe:tcp_recvmsg")}
 
 kprobe:tcp_sendmsg
 {
   $sk = (struct sock *)arg0;
-  $lport = $sk->__sk_common.skc_num;
-  $dport = $sk->__sk_common.skc_dport;
-  $dport = (($dport & 0xff) << 8) | ($dport >> 8);
-  if ($sk->__sk_common.skc_family == 2 && ($1 == 0 || $lport == $1 || $dport == $1)) {
-    printf("%s %d %s %s:%d %s:%d %llu TCP_SEND %d\\n", strftime("%H:%M:%S", nsecs), pid, comm,
-      ntop(2, $sk->__sk_common.skc_rcv_saddr), $lport, ntop(2, $sk->__sk_common.skc_daddr), $dport, nsecs, arg2);
-  }
+${sockEvent("$sk", "TCP_SEND", "arg2")}
 }
 
 kprobe:tcp_recvmsg
 {
   $sk = (struct sock *)arg0;
-  $lport = $sk->__sk_common.skc_num;
-  $dport = $sk->__sk_common.skc_dport;
-  $dport = (($dport & 0xff) << 8) | ($dport >> 8);
-  if ($sk->__sk_common.skc_family == 2 && ($1 == 0 || $lport == $1 || $dport == $1)) {
-    printf("%s %d %s %s:%d %s:%d %llu TCP_RCV\\n", strftime("%H:%M:%S", nsecs), pid, comm,
-      ntop(2, $sk->__sk_common.skc_rcv_saddr), $lport, ntop(2, $sk->__sk_common.skc_daddr), $dport, nsecs);
+${sockEvent("$sk", "TCP_RCV", null)}
+}
+`;
+
+const SEND_SYSCALLS = ["write", "writev", "sendto", "sendmsg"];
+const RECV_SYSCALLS = ["read", "readv", "recvfrom", "recvmsg"];
+
+/** The syscalls the syscall script traces (enter and exit tracepoints of each). */
+export const SYSCALL_TRACEPOINTS = [...SEND_SYSCALLS, ...RECV_SYSCALLS].flatMap((s) => [`syscalls/sys_enter_${s}`, `syscalls/sys_exit_${s}`]);
+
+/** From a syscall's fd to its TCP socket: the task's fd table, then the file's socket (BTF, no kprobes). */
+function syscallExit(event: "TCP_SEND" | "TCP_RCV", calls: string[]): string {
+  return `${calls.map((c) => `tracepoint:syscalls:sys_exit_${c}`).join(",\n")}
+/@fd[tid]/
+{
+  $fd = (uint64)(@fd[tid] - 1);
+  delete(@fd[tid]);
+  $fdt = curtask->files->fdt;
+  $max_fds = (uint64)$fdt->max_fds;
+  if (args->ret > 0 && $fd < $max_fds) {
+    $file = *($fdt->fd + $fd);
+    // S_IFSOCK, then TCP: other fds (files, pipes, UDP) are skipped.
+    if ($file != 0 && ($file->f_inode->i_mode & 0xf000) == 0xc000) {
+      $sk = ((struct socket *)$file->private_data)->sk;
+      if ($sk->sk_protocol == 6) {
+${sockEvent("$sk", event, "args->ret", "        ")}
+      }
+    }
   }
+}`;
+}
+
+/**
+ * Syscall tracepoints only, for kernels older than the sock_send_length tracepoints (Linux < 6.4) and
+ * without kprobes: each read/write/send/recv family syscall's fd is resolved through the task's fd
+ * table to its socket (needs BTF, /sys/kernel/btf/vmlinux), whose ports and addresses are read as the
+ * kprobe script reads them. Sees connections opened before tracing too; times are the syscall's return.
+ */
+export const SYSCALL_SCRIPT = `
+${HEADER("tracepoint:syscalls:sys_{enter,exit}_{write,writev,sendto,sendmsg,read,readv,recvfrom,recvmsg}")}
+
+${[...SEND_SYSCALLS, ...RECV_SYSCALLS].map((c) => `tracepoint:syscalls:sys_enter_${c}`).join(",\n")}
+{
+  // fd + 1, so that fd 0 is not taken for a missing entry.
+  @fd[tid] = (uint64)args->fd + 1;
+}
+
+${syscallExit("TCP_SEND", SEND_SYSCALLS)}
+
+${syscallExit("TCP_RCV", RECV_SYSCALLS)}
+
+END {
+  clear(@fd);
 }
 `;
 
@@ -95,8 +162,10 @@ END {
 }
 `;
 
-export type NetScript = "kprobe" | "tracepoint";
+export type NetScript = "kprobe" | "tracepoint" | "syscall";
+
+export const NET_SCRIPTS: readonly NetScript[] = ["kprobe", "tracepoint", "syscall"];
 
 export function scriptText(kind: NetScript): string {
-  return kind === "kprobe" ? KPROBE_SCRIPT : TRACEPOINT_SCRIPT;
+  return kind === "kprobe" ? KPROBE_SCRIPT : kind === "tracepoint" ? TRACEPOINT_SCRIPT : SYSCALL_SCRIPT;
 }

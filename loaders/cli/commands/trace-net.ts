@@ -8,22 +8,22 @@ import {storeImport} from "../../formats/common/store-import.ts";
 import {detectNetCapability} from "../../net/capability.ts";
 import {startNetTrace, type NetTrace} from "../../net/collector.ts";
 import {readNetLog} from "../../net/import.ts";
-import type {NetScript} from "../../net/scripts.ts";
+import {NET_SCRIPTS, type NetScript} from "../../net/scripts.ts";
 import {netEvents} from "../../store/datasets.ts";
 
 export default defineCommand({
-  usage: "[--port <n>] [--out <log>] [--script auto|kprobe|tracepoint] -- <command ...>",
+  usage: "[--port <n>] [--out <log>] [--script auto|kprobe|tracepoint|syscall] -- <command ...>",
   description:
-    "Run a command while bpftrace records the TCP sends and receives on a port (the reference's kprobe:tcp_sendmsg/tcp_recvmsg script where kprobes work, else sock tracepoints), then parse the log into the store (net_events), counting lost events. Without root, bpftrace or kernel support it says why in one line and still runs the command.",
+    "Run a command while bpftrace records the TCP sends and receives on a port (the reference's kprobe:tcp_sendmsg/tcp_recvmsg script where kprobes work, else sock tracepoints, else syscall tracepoints with the fd resolved to its socket), then parse the log into the store (net_events), counting lost events. Without root, bpftrace or kernel support it says why in one line and still runs the command.",
   options: {
     port: {type: "string", arg: "N", default: "0", description: "keep only connections with this port at either end (0: every TCP connection)"},
     out: {type: "string", arg: "LOG", default: "net.log", description: "where bpftrace's output goes"},
-    script: {type: "string", arg: "S", default: "auto", description: "auto (kprobes where they work, else tracepoints), kprobe or tracepoint"},
+    script: {type: "string", arg: "S", default: "auto", description: "auto (kprobes where they work, else the sock tracepoints of Linux 6.4+, else syscall tracepoints), kprobe, tracepoint or syscall"},
     "no-store": {type: "boolean", description: "keep the log only, write no store rows"},
     json: {type: "boolean", description: "print the result (events, lost events, script, run id) as JSON"}
   },
   details: [
-    "Only connections opened while tracing are seen with the tracepoint script: start the client inside the command.",
+    "Only connections opened while tracing are seen with the tracepoint script: start the client inside the command. The kprobe and syscall scripts see every connection.",
     "Example: inferscope trace net --port 8000 --out net.log -- inferscope load --url http://127.0.0.1:8000 --model tiny_cnn --concurrency 1:4 --out perf.csv"
   ].join("\n"),
   async run({values, positionals, rest}) {
@@ -32,14 +32,12 @@ export default defineCommand({
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: ${JSON.stringify(values.port)} is not a port`);
     const wanted = values.script;
-    if (wanted !== "auto" && wanted !== "kprobe" && wanted !== "tracepoint") throw new UserError(`--script: ${JSON.stringify(wanted)} is not auto, kprobe or tracepoint`);
+    if (wanted !== "auto" && !NET_SCRIPTS.includes(wanted as NetScript)) throw new UserError(`--script: ${JSON.stringify(wanted)} is not auto, ${NET_SCRIPTS.join(", ")}`);
     const out = resolve(values.out ?? "net.log");
-    const cap = await detectNetCapability({wantKprobes: wanted !== "tracepoint"});
-    let script: NetScript | null = cap.ok ? (wanted === "auto" ? cap.script : (wanted as NetScript)) : null;
-    if (script === "kprobe" && !cap.kprobes) {
-      log(`trace net: --script kprobe, but ${cap.kprobeReason}; using the tracepoint script`);
-      script = "tracepoint";
-    }
+    const cap = await detectNetCapability({only: wanted === "auto" ? undefined : (wanted as NetScript)});
+    const script: NetScript | null = cap.ok ? cap.script : null;
+    // A script asked for that does not work here gives way to the next one that does, said so.
+    if (script && wanted !== "auto" && script !== wanted) log(`trace net: --script ${wanted}, but ${wanted === "kprobe" ? cap.kprobeReason : cap.reason}; using the ${script} script`);
     let trace: NetTrace | null = null;
     if (!cap.ok || script === null) log(`trace net: no network trace: ${cap.reason}; running the command without it`);
     else {

@@ -2,7 +2,7 @@
 // the sock tracepoints), the kprobe script only where kprobes attach, and the one-line fallback.
 import assert from "node:assert/strict";
 import http from "node:http";
-import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {after, before, describe, it} from "node:test";
@@ -10,7 +10,7 @@ import {Diagnostics} from "../../../loaders/formats/common/diagnostics.ts";
 import {parseBpftraceLog} from "../../../loaders/formats/bpftrace/parser.ts";
 import {detectNetCapability, type NetCapability} from "../../../loaders/net/capability.ts";
 import {startNetTrace} from "../../../loaders/net/collector.ts";
-import {KPROBE_SCRIPT, TRACEPOINT_SCRIPT} from "../../../loaders/net/scripts.ts";
+import {KPROBE_SCRIPT, SYSCALL_SCRIPT, TRACEPOINT_SCRIPT} from "../../../loaders/net/scripts.ts";
 import {startServer, type RunningServer} from "../../../loaders/serve/server.ts";
 import {queryStore} from "../../../loaders/store/store.ts";
 import {cli} from "../../helpers/cli.ts";
@@ -28,9 +28,8 @@ before(async () => {
 });
 after(() => server.close());
 
-/** `n` inference requests on fresh connections (the tracepoint script sees connections opened while it runs). */
-async function requests(n: number): Promise<number> {
-  const agent = new http.Agent({keepAlive: true, maxSockets: 1});
+/** `n` inference requests on one keep-alive connection: a fresh one, or `agent`'s open one. */
+async function requests(n: number, agent = new http.Agent({keepAlive: true, maxSockets: 1}), {keep = false} = {}): Promise<number> {
   const {body, headers} = binaryBody(1);
   for (let i = 0; i < n; i++) {
     await new Promise<void>((resolve, reject) => {
@@ -42,13 +41,13 @@ async function requests(n: number): Promise<number> {
       req.end(body);
     });
   }
-  agent.destroy();
+  if (!keep) agent.destroy();
   return body.length;
 }
 
 describe("the scripts", () => {
   it("print the line layout the bpftrace importer reads", () => {
-    for (const s of [KPROBE_SCRIPT, TRACEPOINT_SCRIPT]) {
+    for (const s of [KPROBE_SCRIPT, TRACEPOINT_SCRIPT, SYSCALL_SCRIPT]) {
       assert.match(s, /printf\("%s %d %s %s:%d %s:%d %llu TCP_SEND/);
       assert.match(s, /printf\("%s %d %s %s:%d %s:%d %llu TCP_RCV/);
       assert.match(s, /BEGIN \{\n {2}printf\("Tracing TCP port %d/);
@@ -58,7 +57,7 @@ describe("the scripts", () => {
   });
   it("the kprobe script is chosen only where kprobes attach", (t) => {
     if (!cap.ok) return t.skip(`no bpftrace here: ${cap.reason}`);
-    assert.equal(cap.script, cap.kprobes ? "kprobe" : "tracepoint");
+    assert.equal(cap.script, cap.kprobes ? "kprobe" : existsSync("/sys/kernel/tracing/events/sock/sock_send_length") || existsSync("/sys/kernel/debug/tracing/events/sock/sock_send_length") ? "tracepoint" : "syscall");
     if (!cap.kprobes) t.diagnostic(`kprobe script skipped: ${cap.kprobeReason}`);
   });
 });
@@ -86,6 +85,37 @@ describe("recording", () => {
     assert.equal(sum(serverRecv), sum(clientSend), "loopback: what one end sends the other receives");
     assert.ok(rows.filter((r) => r.sport === server.port && r.direction === "send").length >= 5, "the server answered");
     for (const r of rows) assert.ok(typeof r.ts_ns === "bigint" && r.ts_ns >= t0 && r.ts_ns <= t1, `kernel ns ${r.ts_ns} within [${t0}, ${t1}] of process.hrtime (CLOCK_MONOTONIC)`);
+  });
+
+  it("the syscall-tracepoint script (kernels without kprobes or sock tracepoints) sees both ends, also of a connection opened before tracing", async (t) => {
+    const sc = await detectNetCapability({only: "syscall"});
+    if (!sc.ok) return t.skip(`syscall script unavailable: ${sc.reason}`);
+    const log = join(dir, "sc.log");
+    // One request opens the keep-alive connection; the traced ones reuse it.
+    const agent = new http.Agent({keepAlive: true, maxSockets: 1});
+    await requests(1, agent, {keep: true});
+    const t0 = process.hrtime.bigint();
+    const trace = await startNetTrace({port: server.port, log, script: "syscall"});
+    const bytes = await requests(4, agent);
+    const stopped = await trace.stop();
+    const t1 = process.hrtime.bigint();
+    assert.equal(stopped.exitCode, 0, stopped.stderr);
+    const diagnostics = new Diagnostics();
+    const {rows, lostEvents} = parseBpftraceLog(readFileSync(log, "utf8"), {file: log, diagnostics});
+    assert.equal(lostEvents, 0);
+    assert.deepEqual(diagnostics.list().filter((d) => d.code === "unparsed_line"), [], "every line is an event or bpftrace's own");
+    assert.ok(rows.length > 0 && rows.every((r) => r.sport === server.port || r.dport === server.port), `only the server's port (its destination port byte-swapped right): ${rows.length} events`);
+    const sum = (rs: typeof rows) => rs.reduce((a, r) => a + Number(r.bytes ?? 0), 0);
+    const clientSend = rows.filter((r) => r.dport === server.port && r.direction === "send");
+    const serverRecv = rows.filter((r) => r.sport === server.port && r.direction === "recv");
+    const serverSend = rows.filter((r) => r.sport === server.port && r.direction === "send");
+    const clientRecv = rows.filter((r) => r.dport === server.port && r.direction === "recv");
+    assert.ok(sum(clientSend) >= 4 * bytes, `the client sent the 4 bodies on the old connection: ${sum(clientSend)} >= ${4 * bytes}`);
+    assert.equal(sum(serverRecv), sum(clientSend), "loopback: what one end sends the other receives");
+    assert.ok(serverSend.length >= 4 && sum(clientRecv) === sum(serverSend), "the answers, both ends");
+    assert.equal(new Set(clientSend.map((r) => r.sport)).size, 1, "one connection");
+    assert.ok(rows.every((r) => r.pid === process.pid), "client and server are this process");
+    for (const r of rows) assert.ok(r.ts_ns >= t0 && r.ts_ns <= t1, `kernel ns ${r.ts_ns} within [${t0}, ${t1}]`);
   });
 
   it("the kprobe script where kprobes work", async (t) => {
