@@ -10,7 +10,7 @@ import {Diagnostics} from "../../../loaders/formats/common/diagnostics.ts";
 import {parseBpftraceLog} from "../../../loaders/formats/bpftrace/parser.ts";
 import {detectNetCapability, type NetCapability} from "../../../loaders/net/capability.ts";
 import {startNetTrace} from "../../../loaders/net/collector.ts";
-import {KPROBE_SCRIPT, SYSCALL_SCRIPT, TRACEPOINT_SCRIPT} from "../../../loaders/net/scripts.ts";
+import {KPROBE_SCRIPT, SYSCALL_SCRIPT, TRACEPOINT_SCRIPT, type NetScript} from "../../../loaders/net/scripts.ts";
 import {startServer, type RunningServer} from "../../../loaders/serve/server.ts";
 import {queryStore} from "../../../loaders/store/store.ts";
 import {cli} from "../../helpers/cli.ts";
@@ -45,6 +45,22 @@ async function requests(n: number, agent = new http.Agent({keepAlive: true, maxS
   return body.length;
 }
 
+/** Run `work` under one script; its parsed events (none lost, every line understood) and the clock around it. */
+async function traced(script: NetScript, work: () => Promise<number>) {
+  const log = join(dir, `${script}.log`);
+  const t0 = process.hrtime.bigint();
+  const trace = await startNetTrace({port: server.port, log, script});
+  const bytes = await work();
+  const stopped = await trace.stop();
+  const t1 = process.hrtime.bigint();
+  assert.equal(stopped.exitCode, 0, stopped.stderr);
+  const diagnostics = new Diagnostics();
+  const {rows, lostEvents} = parseBpftraceLog(readFileSync(log, "utf8"), {file: log, diagnostics});
+  assert.equal(lostEvents, 0);
+  assert.deepEqual(diagnostics.list().filter((d) => d.code === "unparsed_line"), [], "every line is an event or bpftrace's own");
+  return {rows, bytes, t0, t1};
+}
+
 describe("the scripts", () => {
   it("print the line layout the bpftrace importer reads", () => {
     for (const s of [KPROBE_SCRIPT, TRACEPOINT_SCRIPT, SYSCALL_SCRIPT]) {
@@ -65,17 +81,7 @@ describe("the scripts", () => {
 describe("recording", () => {
   it("the tracepoint script records the server's sends and receives with kernel timestamps on the trace's clock", async (t) => {
     if (!cap.ok) return t.skip(`no bpftrace here: ${cap.reason}`);
-    const log = join(dir, "tp.log");
-    const t0 = process.hrtime.bigint();
-    const trace = await startNetTrace({port: server.port, log, script: "tracepoint"});
-    const bytes = await requests(5);
-    const stopped = await trace.stop();
-    const t1 = process.hrtime.bigint();
-    assert.equal(stopped.exitCode, 0, stopped.stderr);
-    const diagnostics = new Diagnostics();
-    const {rows, lostEvents} = parseBpftraceLog(readFileSync(log, "utf8"), {file: log, diagnostics});
-    assert.equal(lostEvents, 0);
-    assert.deepEqual(diagnostics.list().filter((d) => d.code === "unparsed_line"), [], "every line is an event or bpftrace's own");
+    const {rows, bytes, t0, t1} = await traced("tracepoint", () => requests(5));
     assert.ok(rows.every((r) => r.sport === server.port || r.dport === server.port), "only the server's port");
     const serverRecv = rows.filter((r) => r.sport === server.port && r.direction === "recv");
     const clientSend = rows.filter((r) => r.dport === server.port && r.direction === "send");
@@ -90,20 +96,10 @@ describe("recording", () => {
   it("the syscall-tracepoint script (kernels without kprobes or sock tracepoints) sees both ends, also of a connection opened before tracing", async (t) => {
     const sc = await detectNetCapability({only: "syscall"});
     if (!sc.ok) return t.skip(`syscall script unavailable: ${sc.reason}`);
-    const log = join(dir, "sc.log");
     // One request opens the keep-alive connection; the traced ones reuse it.
     const agent = new http.Agent({keepAlive: true, maxSockets: 1});
     await requests(1, agent, {keep: true});
-    const t0 = process.hrtime.bigint();
-    const trace = await startNetTrace({port: server.port, log, script: "syscall"});
-    const bytes = await requests(4, agent);
-    const stopped = await trace.stop();
-    const t1 = process.hrtime.bigint();
-    assert.equal(stopped.exitCode, 0, stopped.stderr);
-    const diagnostics = new Diagnostics();
-    const {rows, lostEvents} = parseBpftraceLog(readFileSync(log, "utf8"), {file: log, diagnostics});
-    assert.equal(lostEvents, 0);
-    assert.deepEqual(diagnostics.list().filter((d) => d.code === "unparsed_line"), [], "every line is an event or bpftrace's own");
+    const {rows, bytes, t0, t1} = await traced("syscall", () => requests(4, agent));
     assert.ok(rows.length > 0 && rows.every((r) => r.sport === server.port || r.dport === server.port), `only the server's port (its destination port byte-swapped right): ${rows.length} events`);
     const sum = (rs: typeof rows) => rs.reduce((a, r) => a + Number(r.bytes ?? 0), 0);
     const clientSend = rows.filter((r) => r.dport === server.port && r.direction === "send");
@@ -115,7 +111,7 @@ describe("recording", () => {
     assert.ok(serverSend.length >= 4 && sum(clientRecv) === sum(serverSend), "the answers, both ends");
     assert.equal(new Set(clientSend.map((r) => r.sport)).size, 1, "one connection");
     assert.ok(rows.every((r) => r.pid === process.pid), "client and server are this process");
-    for (const r of rows) assert.ok(r.ts_ns >= t0 && r.ts_ns <= t1, `kernel ns ${r.ts_ns} within [${t0}, ${t1}]`);
+    for (const r of rows) assert.ok(typeof r.ts_ns === "bigint" && r.ts_ns >= t0 && r.ts_ns <= t1, `kernel ns ${r.ts_ns} within [${t0}, ${t1}]`);
   });
 
   it("the kprobe script where kprobes work", async (t) => {
