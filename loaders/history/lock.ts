@@ -146,6 +146,16 @@ export interface StoreLock {
   release(): void;
 }
 
+/** Stale holders whose lock this process took over, by store root, until recover.ts has cleaned up after them. */
+const takeovers = new Map<string, LockHolder>();
+
+/** The dead holder whose lock of `root` this process took over, once (then forgotten). */
+export function takeStaleTakeover(root: string): LockHolder | undefined {
+  const h = takeovers.get(root);
+  takeovers.delete(root);
+  return h;
+}
+
 /** Take the store's lock or throw StoreLockedError naming who holds it. */
 export function acquireStoreLock({root = storeRoot(), command = ["inferscope", ...process.argv.slice(2)].join(" ")}: {root?: string; command?: string} = {}): StoreLock {
   const path = join(root, LOCK_FILE);
@@ -177,7 +187,10 @@ export function acquireStoreLock({root = storeRoot(), command = ["inferscope", .
       continue;
     }
     if (!isStale(other)) throw new StoreLockedError(path, other);
-    if (breakStale(path, other)) log(`note: took over a stale store lock left by ${describeHolder(other)}, which is no longer running`);
+    if (breakStale(path, other)) {
+      log(`note: took over a stale store lock left by ${describeHolder(other)}, which is no longer running`);
+      takeovers.set(root, other);
+    }
   }
   const other = readHolder(path);
   throw new StoreLockedError(path, other ?? {pid: -1, host: "?", started_at: "?", command: "?", proc_start: null});
@@ -195,6 +208,9 @@ function release(path: string): void {
 export async function withStoreLock<T>(body: () => Promise<T>, options: {root?: string; command?: string} = {}): Promise<T> {
   const lock = acquireStoreLock(options);
   try {
+    // Imported here: recover.ts reads Parquet, which the lock itself does not need.
+    const {recoverIfTakenOver} = await import("./recover.ts");
+    await recoverIfTakenOver(options.root ?? storeRoot());
     return await body();
   } finally {
     lock.release();

@@ -2,20 +2,20 @@
 //  - it takes the store's lock before writing (a second run at the same time is refused, naming the first);
 //  - if it fails, the data files of its unfinished runs are removed again and each gets a run record
 //    with status failed and the error, so the store keeps exactly its last good data plus the failure;
+//  - if a run was killed outright (its lock left behind), the next run removes its partial files (recover.ts);
 //  - with --log or INFERSCOPE_LOG=1 everything it prints also goes to data/logs/<run_id>.log.
 // Sessions nest: `collect` opens one and the `bench` it calls joins it.
 
-import {sqlString} from "../store/schema.ts";
-import {DuckDBInstance} from "@duckdb/node-api";
-import {rm} from "node:fs/promises";
-import {basename} from "node:path";
 import os from "node:os";
 import {CancelledError, formatUserError, isUserError} from "../common/errors.ts";
-import {hostFingerprint, type HostFingerprint} from "../host/fingerprint.ts";
+import {hostFingerprint} from "../host/fingerprint.ts";
 import {DATASETS} from "../store/datasets.ts";
-import {datasetFiles, finishRun, newRun, storeRoot, type Run} from "../store/store.ts";
+import {datasetFiles, finishRun, newRun, storeRoot} from "../store/store.ts";
 import {acquireStoreLock, StoreLockedError, type StoreLock} from "./lock.ts";
+import {discardUnfinished, readParquet, recoverIfTakenOver, runIdOfFile} from "./recover.ts";
 import {logRequested, RunLog} from "./runlog.ts";
+
+export {runIdOfFile};
 
 export interface Session {
   readonly kind: string;
@@ -27,28 +27,8 @@ export interface Session {
 
 let current: SessionImpl | null = null;
 
-/** The run id in a store file name: <run_id>-<part>.parquet. */
-export function runIdOfFile(path: string): string | null {
-  return /^(.*)-\d+\.parquet$/.exec(basename(path))?.[1] ?? null;
-}
-
 function storeFiles(root: string): Map<string, string[]> {
   return new Map(Object.keys(DATASETS).map((name) => [name, datasetFiles(name, root)]));
-}
-
-function list(paths: readonly string[]): string {
-  return `[${paths.map((p) => sqlString(p)).join(", ")}]`;
-}
-
-async function readParquet<T>(paths: readonly string[], select: string, tail = ""): Promise<T[]> {
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(`SELECT ${select} FROM read_parquet(${list(paths)}, union_by_name = true) ${tail}`)).getRowObjectsJS() as T[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
 }
 
 function errorText(error: unknown): string {
@@ -80,6 +60,8 @@ class SessionImpl implements Session {
   async begin(): Promise<void> {
     if (this.lock) return;
     this.lock = acquireStoreLock({root: this.root});
+    // A run killed outright left its lock: its partial files go before this run notes what the store holds.
+    await recoverIfTakenOver(this.root);
     this.before = storeFiles(this.root);
   }
 
@@ -119,19 +101,7 @@ class SessionImpl implements Session {
         if (id && !finished.has(id)) unfinished.set(id, [...(unfinished.get(id) ?? []), f]);
       }
     }
-    for (const [run_id, files] of unfinished) {
-      // The run's own start time and host, from the rows it wrote, before they go.
-      const [first] = await readParquet<Record<string, unknown>>(files, "collected_at, host_id, host_name, host_cpu, host_cores, host_memory_gb, host_os, host_node, host_libs", "ORDER BY collected_at LIMIT 1");
-      await Promise.all(files.map((f) => rm(f, {force: true})));
-      const {collected_at, ...host} = first ?? {};
-      const run: Run = {
-        ...newRun(this.kind, {argv: process.argv.slice(2), removed_files: files.length}),
-        run_id,
-        collected_at: collected_at instanceof Date ? collected_at : this.started,
-        host: first ? (host as unknown as HostFingerprint) : hostFingerprint()
-      };
-      await finishRun(run, {status, rows_written: 0, error: `${message} (its partial data was removed; the store is as before the run)`}, {root: this.root});
-    }
+    await discardUnfinished(this.root, () => this.kind, unfinished, status, `${message} (its partial data was removed; the store is as before the run)`, {argv: process.argv.slice(2)});
     const alreadyRecorded = unfinished.size > 0 || recorded.some((r) => r.status !== "ok");
     // An unexpected error, or any error in a logged (unattended) run, leaves a trace in the store;
     // a mistake on the command line caught before anything was written does not.

@@ -47,7 +47,7 @@ export function configId(c: (typeof CONFIGS)[number]): string {
 }
 
 /** Write one benchmark run of every configuration, each `factor` times the base median. */
-export async function writeRun(root: string, {seed, factor = 1, n = 30, at, host = HOST, cv, configs = CONFIGS}: {seed: number; factor?: number; n?: number; at: Date; host?: HostFingerprint; cv?: number; configs?: readonly (typeof CONFIGS)[number][]}): Promise<Run> {
+export async function writeRun(root: string, {seed, factor = 1, n = 30, at, host = HOST, cv, configs = CONFIGS, record = true}: {seed: number; factor?: number; n?: number; at: Date; host?: HostFingerprint; cv?: number; configs?: readonly (typeof CONFIGS)[number][]; /** false: the data only, as a run killed before its record leaves it. */ record?: boolean}): Promise<Run> {
   const run = newRun("bench", {configs: configs.length}, {host, now: at});
   const rows: RowOf<typeof benchResults>[] = configs.map((c, i) => {
     const s = samples(seed * 100 + i, n, c.median * factor, {cv});
@@ -69,6 +69,6 @@ export async function writeRun(root: string, {seed, factor = 1, n = 30, at, host
     };
   });
   await appendRows(benchResults, rows, run, {root});
-  await finishRun(run, {status: "ok", rows_written: rows.length}, {root});
+  if (record) await finishRun(run, {status: "ok", rows_written: rows.length}, {root});
   return run;
 }
