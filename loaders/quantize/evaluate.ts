@@ -3,7 +3,7 @@
 // noise ratio, and the same SQNR for every quantized tensor (float and quantized graphs compared at
 // the same tensor names) to show where precision is lost.
 
-import type {ModelProto} from "../models/onnx.ts";
+import {readModel, type ModelProto} from "../models/onnx.ts";
 import type {InputSpec} from "./inputs.ts";
 import type {Range} from "./calibrate.ts";
 import {openRunner, withOutputs, type Runner} from "./session.ts";
@@ -18,6 +18,11 @@ export interface Agreement {
   cosine_min: number;
   /** 10 log10(sum f^2 / sum (f - q)^2) over all outputs, dB. */
   output_sqnr_db: number;
+  /**
+   * What cosine and SQNR compare: "logits 'fc'" (the input of a final Softmax) or "output". Softmax
+   * squeezes differences: near-uniform probabilities give a cosine of 0.9999 whatever the quantization.
+   */
+  compared_on: string;
 }
 
 export interface LayerSqnr {
@@ -46,7 +51,18 @@ export function sqnrDb(signal: number, noise: number): number {
   return 10 * Math.log10(signal / noise);
 }
 
-export function agreement(reference: readonly Float32Array[], quantized: readonly Float32Array[]): Agreement {
+/** The tensor a final Softmax (or LogSoftmax) reads: the logits, if the model ends in one. */
+export function logitsTensor(model: ModelProto): string | null {
+  const out = model.graph?.output?.[0]?.name;
+  const last = (model.graph?.node ?? []).find((n) => n.output?.includes(out ?? ""));
+  return last && (last.opType === "Softmax" || last.opType === "LogSoftmax") && last.input?.[0] ? last.input[0] : null;
+}
+
+/**
+ * Top-1/top-5 from the outputs; cosine and SQNR from `logits` when given (the same samples' logits,
+ * float and quantized), else from the outputs.
+ */
+export function agreement(reference: readonly Float32Array[], quantized: readonly Float32Array[], logits?: {tensor: string; reference: readonly Float32Array[]; quantized: readonly Float32Array[]}): Agreement {
   let top1 = 0;
   let top5 = 0;
   let cosSum = 0;
@@ -59,16 +75,18 @@ export function agreement(reference: readonly Float32Array[], quantized: readonl
     const tq = topK(q, 5);
     if (tf[0] === tq[0]) top1++;
     top5 += tf.filter((c) => tq.includes(c)).length / tf.length;
-    const c = cosine(f, q);
+    const a = logits ? logits.reference[i] : f;
+    const b = logits ? logits.quantized[i] : q;
+    const c = cosine(a, b);
     cosSum += c;
     cosMin = Math.min(cosMin, c);
-    for (let j = 0; j < f.length; j++) {
-      signal += f[j] * f[j];
-      noise += (f[j] - q[j]) ** 2;
+    for (let j = 0; j < a.length; j++) {
+      signal += a[j] * a[j];
+      noise += (a[j] - b[j]) ** 2;
     }
   });
   const n = reference.length;
-  return {samples: n, top1: top1 / n, top5: top5 / n, cosine_mean: cosSum / n, cosine_min: cosMin, output_sqnr_db: sqnrDb(signal, noise)};
+  return {samples: n, top1: top1 / n, top5: top5 / n, cosine_mean: cosSum / n, cosine_min: cosMin, output_sqnr_db: sqnrDb(signal, noise), compared_on: logits ? `logits '${logits.tensor}'` : "output"};
 }
 
 /** The held-out inputs as the quantized model takes them: float, or uint8 pixels for a --uint8-input model. */
@@ -80,11 +98,12 @@ export function asModelInput(sample: Float32Array, uint8Input: Range | undefined
   return out;
 }
 
-/** The first output of `model` for every sample (the float reference, computed once per model). */
-export async function outputsOf(model: ModelProto | Uint8Array, samples: readonly (Float32Array | Uint8Array)[], spec: InputSpec, o: {threads?: number; signal?: AbortSignal} = {}): Promise<Float32Array[]> {
-  const runner = await openRunner(model, {opt: "all", threads: o.threads});
+/** The first output of `model` (or the tensor `o.tensor`) for every sample. */
+export async function outputsOf(model: ModelProto | Uint8Array, samples: readonly (Float32Array | Uint8Array)[], spec: InputSpec, o: {threads?: number; signal?: AbortSignal; tensor?: string} = {}): Promise<Float32Array[]> {
+  const graph = o.tensor ? withOutputs(model instanceof Uint8Array ? readModel(model) : model, [o.tensor]) : model;
+  const runner = await openRunner(graph, {opt: "all", threads: o.threads});
   try {
-    const name = runner.outputNames[0];
+    const name = o.tensor ?? runner.outputNames[0];
     const out: Float32Array[] = [];
     for (const s of samples) {
       o.signal?.throwIfAborted();

@@ -5,9 +5,8 @@ import {log} from "../common/progress.ts";
 import {quantLayers, quantResults} from "../store/datasets.ts";
 import {appendRows, finishRun, newRun} from "../store/store.ts";
 import {methodLabel, needsHistogram, type Method, type Range} from "./calibrate.ts";
-import {outputsOf} from "./evaluate.ts";
 import {sampleSets, type Preprocess} from "./inputs.ts";
-import {build, calibrate, evaluate, prepare, writeAtomic} from "./pipeline.ts";
+import {build, calibrate, evaluate, prepare, referenceOutputs, writeAtomic} from "./pipeline.ts";
 import {formatReport} from "./report.ts";
 import {layerRows, resultRow, type QuantRow} from "./rows.ts";
 import type {ModelArg} from "./study.ts";
@@ -47,7 +46,7 @@ export async function quantizeOne(o: OneOptions): Promise<{status: "ok" | "faile
   let row: QuantRow;
   let layers;
   try {
-    const reference = await outputsOf(prepared.original, sets.heldout.samples, prepared.spec, {threads: o.threads, signal: o.signal});
+    const reference = await referenceOutputs(prepared, sets.heldout.samples, {threads: o.threads, signal: o.signal});
     const evaluation = await evaluate(prepared, built, sets.heldout.samples, reference, {sqnrSamples: o.sqnrSamples, threads: o.threads, signal: o.signal});
     row = resultRow({...input, evaluation});
     layers = layerRows({...input, evaluation});

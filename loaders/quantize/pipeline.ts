@@ -13,7 +13,7 @@ import {UserError} from "../common/errors.ts";
 import {onnx, readModel, type ModelProto} from "../models/onnx.ts";
 import {calibrateRange, needsHistogram, type Method, type Range} from "./calibrate.ts";
 import {collectStats, type TensorStats} from "./collect.ts";
-import {agreement, asModelInput, layerSqnr, outputsOf, type Agreement, type LayerSqnr} from "./evaluate.ts";
+import {agreement, asModelInput, layerSqnr, logitsTensor, outputsOf, type Agreement, type LayerSqnr} from "./evaluate.ts";
 import {inputSpec, uint8InputRange, type InputSpec, type Preprocess} from "./inputs.ts";
 import {activationTensors, checkOpset, quantizeGraph, type QdqReport} from "./qdq.ts";
 import {openRunner} from "./session.ts";
@@ -88,12 +88,29 @@ export interface Evaluation {
   layers: LayerSqnr[];
 }
 
-/** Agreement against reference outputs (computed once per model with outputsOf), then per-layer SQNR on the first `sqnrSamples` held-out inputs. */
-export async function evaluate(p: Prepared, b: Built, heldout: readonly Float32Array[], reference: readonly Float32Array[], o: {sqnrSamples: number; threads?: number; signal?: AbortSignal}): Promise<Evaluation> {
+/** The float model's answers on the held-out inputs, computed once per model: outputs, and logits when it ends in a Softmax. */
+export interface Reference {
+  outputs: Float32Array[];
+  logits: {tensor: string; values: Float32Array[]} | null;
+}
+
+export async function referenceOutputs(p: Prepared, heldout: readonly Float32Array[], o: {threads?: number; signal?: AbortSignal} = {}): Promise<Reference> {
+  const outputs = await outputsOf(p.original, heldout, p.spec, o);
+  // The logits must also be a tensor of the graph that gets quantized, to be read from both models.
+  const tensor = logitsTensor(readModel(p.original, p.file));
+  if (!tensor || !p.tensors.includes(tensor)) return {outputs, logits: null};
+  return {outputs, logits: {tensor, values: await outputsOf(p.original, heldout, p.spec, {...o, tensor})}};
+}
+
+/** Agreement against the reference (referenceOutputs), then per-layer SQNR on the first `sqnrSamples` held-out inputs. */
+export async function evaluate(p: Prepared, b: Built, heldout: readonly Float32Array[], reference: Reference, o: {sqnrSamples: number; threads?: number; signal?: AbortSignal}): Promise<Evaluation> {
   const u8 = b.report.uint8_input ? uint8InputRange(p.spec) : undefined;
+  const inputs8 = heldout.map((s) => asModelInput(s, u8));
   let quantOut: Float32Array[];
+  let quantLogits: Float32Array[] | null = null;
   try {
-    quantOut = await outputsOf(b.bytes, heldout.map((s) => asModelInput(s, u8)), p.spec, o);
+    quantOut = await outputsOf(b.bytes, inputs8, p.spec, o);
+    if (reference.logits) quantLogits = await outputsOf(b.model, inputs8, p.spec, {...o, tensor: reference.logits.tensor});
   } catch (error) {
     throw new Error(`the quantized model does not run in onnxruntime-node: ${(error as Error).message.split("\n")[0]}`);
   }
@@ -101,5 +118,6 @@ export async function evaluate(p: Prepared, b: Built, heldout: readonly Float32A
   const known = new Set(p.tensors);
   const names = b.report.tensors.map((t) => t.tensor).filter((t) => !inputs.has(t) && known.has(t));
   const layers = await layerSqnr(p.model, b.model, names, heldout.slice(0, o.sqnrSamples), p.spec, {threads: o.threads, uint8Input: u8, signal: o.signal});
-  return {agreement: agreement(reference, quantOut), layers};
+  const logits = reference.logits && quantLogits ? {tensor: reference.logits.tensor, reference: reference.logits.values, quantized: quantLogits} : undefined;
+  return {agreement: agreement(reference.outputs, quantOut, logits), layers};
 }

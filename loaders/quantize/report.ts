@@ -23,7 +23,7 @@ export function formatReport(row: QuantRow, rep: QdqReport, layers: LayerRow[]):
   const worst = layers.filter((l) => l.sqnr_db !== null && l.sqnr_db !== undefined).sort((a, b) => a.sqnr_db! - b.sqnr_db!).slice(0, 5);
   lines.push(
     `  agreement       on ${row.heldout_source}:`,
-    `                  top-1 ${pct(row.top1_agreement)}, top-5 overlap ${pct(row.top5_overlap)}, cosine ${row.cosine_mean?.toFixed(5)} (lowest ${row.cosine_min?.toFixed(5)}), output SQNR ${db(row.output_sqnr_db)}`,
+    `                  top-1 ${pct(row.top1_agreement)}, top-5 overlap ${pct(row.top5_overlap)}, cosine ${row.cosine_mean?.toFixed(5)} (lowest ${row.cosine_min?.toFixed(5)}), SQNR ${db(row.output_sqnr_db)}, both of the ${row.agreement_on ?? "output"}`,
     `  layer SQNR      mean ${db(row.layer_sqnr_mean_db)}, lowest ${db(row.layer_sqnr_min_db)} over ${row.sqnr_samples} held-out inputs; lowest:`,
     ...worst.map((l) => `                    ${l.sqnr_db!.toFixed(1).padStart(6)} dB  ${l.tensor} (${l.op_type}, range ${l.range_min.toPrecision(3)}..${l.range_max.toPrecision(3)})`),
     `next: inferscope bench --model ${row.model_file} --model ${row.quant_file} --runtimes ort-cpu   (FP32 and INT8 latency side by side)`

@@ -79,6 +79,7 @@ export function resultRow(r: RowInput): QuantRow {
     cosine_mean: finite(a?.cosine_mean),
     cosine_min: finite(a?.cosine_min),
     output_sqnr_db: finite(a?.output_sqnr_db),
+    agreement_on: a?.compared_on ?? null,
     layer_sqnr_mean_db: layers.length ? layers.reduce((s, l) => s + l.sqnr_db, 0) / layers.length : null,
     layer_sqnr_min_db: worst ? worst.sqnr_db : null,
     worst_layer: worst?.tensor ?? null,

@@ -14,9 +14,8 @@ import {benchResults, quantLayers, quantResults} from "../store/datasets.ts";
 import {appendRows, finishRun, newRun, type Run} from "../store/store.ts";
 import {needsHistogram, methodLabel, type Method, type Range} from "./calibrate.ts";
 import {firstSamples, sampleSets, uint8InputRange, type Preprocess} from "./inputs.ts";
-import {build, calibrate, evaluate, prepare, writeAtomic, type Built, type Evaluation} from "./pipeline.ts";
+import {build, calibrate, evaluate, prepare, referenceOutputs, writeAtomic, type Built, type Evaluation} from "./pipeline.ts";
 import {layerRows, quantFileName, resultRow, type LayerRow, type QuantRow} from "./rows.ts";
-import {outputsOf} from "./evaluate.ts";
 
 export interface ModelArg {
   name: string;
@@ -117,7 +116,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
       const pre = preprocessOf(m, o);
       const prepared = await step(`${m.name}: load, ORT basic optimizations, float reference outputs`, () => prepare(m.file, pre, {threads: o.threads}));
       const sets = await sampleSets(prepared.spec, {calibration: Math.max(...o.samples), heldout: o.heldout, images: o.images});
-      const reference = await outputsOf(prepared.original, sets.heldout.samples, prepared.spec, {threads: o.threads, signal: o.signal});
+      const reference = await referenceOutputs(prepared, sets.heldout.samples, {threads: o.threads, signal: o.signal});
       const files: {file: string; row: QuantRow}[] = [];
       for (const n of o.samples) {
         const calibration = firstSamples(sets.calibration, n);

@@ -624,6 +624,7 @@ export const quantResults = defineDataset({
     {name: "cosine_mean", type: "DOUBLE", nullable: true, doc: "mean cosine similarity of float and quantized outputs"},
     {name: "cosine_min", type: "DOUBLE", nullable: true, doc: "lowest cosine similarity over the held-out inputs"},
     {name: "output_sqnr_db", type: "DOUBLE", nullable: true, doc: "signal-to-quantization-noise ratio of the output, dB (10 log10 sum f^2 / sum (f - q)^2)"},
+    {name: "agreement_on", type: "VARCHAR", nullable: true, doc: "what cosine and output SQNR compare: logits 'T' (the input of a final Softmax) or output; null in rows written before it was recorded (output)"},
     {name: "layer_sqnr_mean_db", type: "DOUBLE", nullable: true, doc: "mean per-layer SQNR over the quantized tensors, dB"},
     {name: "layer_sqnr_min_db", type: "DOUBLE", nullable: true, doc: "lowest per-layer SQNR, dB"},
     {name: "worst_layer", type: "VARCHAR", nullable: true, doc: "the tensor with the lowest SQNR"},

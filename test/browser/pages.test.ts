@@ -256,6 +256,8 @@ const CHECKS: Record<string, Check> = {
     assert.match(label, /generated images \(synthetic, no real data\)/, "generated inputs are said plainly");
     const rec = (await page.locator("[data-quant-recommendation]").textContent()) ?? "";
     assert.match(rec, /^Recommended for tiny_cnn: (minmax|percentile=99\.99|entropy) with [24] calibration inputs .*\d+% top-1 .* ms per inference/, `recommendation: ${rec}`);
+    const sources = (await page.locator("p.data-label", {hasText: "Calibration:"}).textContent()) ?? "";
+    assert.match(sources, /cosine and output SQNR compare logits '[^']+';/, `tiny_cnn ends in a Softmax, so its logits are compared: ${sources}`);
     // The results table: method x samples, each with INT8 and FP32 latency and an agreement.
     const results = page.locator("form[class*='-table'] table").first();
     const cells = await results.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
