@@ -98,18 +98,25 @@ export function asModelInput(sample: Float32Array, uint8Input: Range | undefined
   return out;
 }
 
-/** The first output of `model` (or the tensor `o.tensor`) for every sample. */
-export async function outputsOf(model: ModelProto | Uint8Array, samples: readonly (Float32Array | Uint8Array)[], spec: InputSpec, o: {threads?: number; signal?: AbortSignal; tensor?: string} = {}): Promise<Float32Array[]> {
+/**
+ * The first output of `model` for every sample and, in the same runs, the tensor `o.tensor` (exposed
+ * as an extra output) when given.
+ */
+export async function outputsOf(model: ModelProto | Uint8Array, samples: readonly (Float32Array | Uint8Array)[], spec: InputSpec, o: {threads?: number; signal?: AbortSignal; tensor?: string} = {}): Promise<{outputs: Float32Array[]; tensor: Float32Array[] | null}> {
   const graph = o.tensor ? withOutputs(model instanceof Uint8Array ? readModel(model) : model, [o.tensor]) : model;
   const runner = await openRunner(graph, {opt: "all", threads: o.threads});
   try {
-    const name = o.tensor ?? runner.outputNames[0];
-    const out: Float32Array[] = [];
+    const name = runner.outputNames[0];
+    const fetch = o.tensor && o.tensor !== name ? [name, o.tensor] : [name];
+    const outputs: Float32Array[] = [];
+    const tensor: Float32Array[] = [];
     for (const s of samples) {
       o.signal?.throwIfAborted();
-      out.push(Float32Array.from((await runner.run(s, spec.shape, [name]))[name]));
+      const r = await runner.run(s, spec.shape, fetch);
+      outputs.push(Float32Array.from(r[name]));
+      if (o.tensor) tensor.push(Float32Array.from(r[o.tensor]));
     }
-    return out;
+    return {outputs, tensor: o.tensor ? tensor : null};
   } finally {
     await runner.release();
   }

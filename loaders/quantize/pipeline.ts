@@ -95,11 +95,11 @@ export interface Reference {
 }
 
 export async function referenceOutputs(p: Prepared, heldout: readonly Float32Array[], o: {threads?: number; signal?: AbortSignal} = {}): Promise<Reference> {
-  const outputs = await outputsOf(p.original, heldout, p.spec, o);
   // The logits must also be a tensor of the graph that gets quantized, to be read from both models.
-  const tensor = logitsTensor(readModel(p.original, p.file));
-  if (!tensor || !p.tensors.includes(tensor)) return {outputs, logits: null};
-  return {outputs, logits: {tensor, values: await outputsOf(p.original, heldout, p.spec, {...o, tensor})}};
+  const found = logitsTensor(readModel(p.original, p.file));
+  const tensor = found && p.tensors.includes(found) ? found : undefined;
+  const r = await outputsOf(p.original, heldout, p.spec, {...o, tensor});
+  return {outputs: r.outputs, logits: tensor && r.tensor ? {tensor, values: r.tensor} : null};
 }
 
 /** Agreement against the reference (referenceOutputs), then per-layer SQNR on the first `sqnrSamples` held-out inputs. */
@@ -109,8 +109,9 @@ export async function evaluate(p: Prepared, b: Built, heldout: readonly Float32A
   let quantOut: Float32Array[];
   let quantLogits: Float32Array[] | null = null;
   try {
-    quantOut = await outputsOf(b.bytes, inputs8, p.spec, o);
-    if (reference.logits) quantLogits = await outputsOf(b.model, inputs8, p.spec, {...o, tensor: reference.logits.tensor});
+    const r = await outputsOf(reference.logits ? b.model : b.bytes, inputs8, p.spec, {...o, tensor: reference.logits?.tensor});
+    quantOut = r.outputs;
+    quantLogits = r.tensor;
   } catch (error) {
     throw new Error(`the quantized model does not run in onnxruntime-node: ${(error as Error).message.split("\n")[0]}`);
   }

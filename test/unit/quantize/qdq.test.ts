@@ -8,7 +8,6 @@ import {encodeModel} from "../../../loaders/models/encode.ts";
 import {DataType, defaultOpset, listNodes, readModel, type ModelProto} from "../../../loaders/models/onnx.ts";
 import {ensureModel} from "../../../loaders/models/zoo.ts";
 import {parseMethod} from "../../../loaders/quantize/calibrate.ts";
-import {outputsOf} from "../../../loaders/quantize/evaluate.ts";
 import {generatedSet} from "../../../loaders/quantize/inputs.ts";
 import {build, calibrate, evaluate, prepare, referenceOutputs, type Built, type Prepared} from "../../../loaders/quantize/pipeline.ts";
 import {openRunner} from "../../../loaders/quantize/session.ts";
