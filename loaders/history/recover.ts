@@ -81,6 +81,8 @@ function deadTempFiles(root: string, pid: number): string[] {
  */
 export async function recoverKilledRuns(root: string, holder: LockHolder): Promise<{runs: number; files: number}> {
   const since = Date.parse(holder.started_at) - 2000;
+  // Without the holder's start time there is no telling its files from older ones: touch nothing.
+  if (Number.isNaN(since)) return {runs: 0, files: 0};
   const runFiles = datasetFiles("runs", root);
   const recorded = new Set(runFiles.length ? (await readParquet<{run_id: string}>(runFiles, "run_id")).map((r) => r.run_id) : []);
   const unfinished = new Map<string, string[]>();
@@ -89,7 +91,7 @@ export async function recoverKilledRuns(root: string, holder: LockHolder): Promi
     for (const f of datasetFiles(name, root)) {
       const id = runIdOfFile(f);
       if (!id || recorded.has(id)) continue;
-      if (!(statSync(f, {throwIfNoEntry: false})?.mtimeMs! >= since)) continue;
+      if ((statSync(f, {throwIfNoEntry: false})?.mtimeMs ?? 0) < since) continue;
       unfinished.set(id, [...(unfinished.get(id) ?? []), f]);
     }
   }

@@ -8,7 +8,7 @@ import {join} from "node:path";
 import {describe, it} from "node:test";
 import {fileURLToPath} from "node:url";
 import {LOCK_FILE} from "../../../loaders/history/lock.ts";
-import {kindOfCommand} from "../../../loaders/history/recover.ts";
+import {kindOfCommand, recoverKilledRuns} from "../../../loaders/history/recover.ts";
 import {datasetFiles, queryStore} from "../../../loaders/store/store.ts";
 import {cli} from "../../helpers/cli.ts";
 import {tempDir} from "../../helpers/tmp.ts";
@@ -73,6 +73,14 @@ describe("a run killed with SIGKILL", () => {
     const results = await queryStore<{run_id: string}>("SELECT DISTINCT run_id FROM bench_results WHERE NOT imported", {root});
     assert.deepEqual(results.map((r) => r.run_id).sort(), [good.run_id, old.run_id].sort());
     assert.ok(!existsSync(join(root, LOCK_FILE)), "the lock was given back");
+  });
+
+  it("a dead holder without a readable start time removes nothing", async () => {
+    const root = await tempDir("inferscope-killed-");
+    await writeRun(root, {seed: 4, at: new Date(), record: false});
+    const files = datasetFiles("bench_results", root);
+    assert.deepEqual(await recoverKilledRuns(root, {pid: 1, host: "h", started_at: "?", command: "inferscope bench", proc_start: null}), {runs: 0, files: 0});
+    assert.deepEqual(datasetFiles("bench_results", root), files);
   });
 
   it("names the collector from the dead holder's command line", () => {
