@@ -71,10 +71,10 @@ async function kprobesWork(tracefs: string): Promise<{ok: boolean; reason: strin
 }
 
 /**
- * `wantKprobes: false` skips the kprobe check; `only: "syscall"` checks the syscall script alone (as
- * `trace net --script syscall` asks, and to test the fallback on kernels that have newer options).
+ * `only` starts from the script `trace net --script` asks for: "tracepoint" skips the kprobe check,
+ * "syscall" checks the syscall script alone (also how the fallback is tested on newer kernels).
  */
-export async function detectNetCapability({mount = true, wantKprobes = true, only}: {mount?: boolean; wantKprobes?: boolean; only?: NetScript} = {}): Promise<NetCapability> {
+export async function detectNetCapability({mount = true, only}: {mount?: boolean; only?: NetScript} = {}): Promise<NetCapability> {
   const no = (reason: string, extra: Partial<NetCapability> = {}): NetCapability => ({ok: false, script: null, reason, bpftraceVersion: null, kprobes: false, kprobeReason: null, tracefs: null, mountedTracefs: false, ...extra});
   let version: string | null = null;
   try {
@@ -97,7 +97,7 @@ export async function detectNetCapability({mount = true, wantKprobes = true, onl
     const sc = await syscallsWork(tracefs);
     return sc.ok ? {ok: true, script: "syscall", reason: "using the syscall-tracepoint script, as asked", kprobes: false, kprobeReason: "kprobes not tried", ...base} : no(`the syscall script cannot run: ${sc.reason}`, base);
   }
-  const kp = wantKprobes && only !== "tracepoint" ? await kprobesWork(tracefs) : {ok: false, reason: "kprobes not tried"};
+  const kp = only !== "tracepoint" ? await kprobesWork(tracefs) : {ok: false, reason: "kprobes not tried"};
   if (kp.ok) return {ok: true, script: "kprobe", reason: "kprobes work: using the kprobe:tcp_sendmsg/tcp_recvmsg script", kprobes: true, kprobeReason: null, ...base};
   const missing = TRACEPOINTS.filter((t) => !existsSync(join(tracefs!, "events", t)));
   // The tracepoints can exist while BPF programs still cannot load (a container without CAP_BPF,

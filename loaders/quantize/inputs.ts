@@ -8,14 +8,10 @@ import {mulberry32} from "../common/random.ts";
 import {DataType, valueInfoElemType, valueInfoShape, type ModelProto} from "../models/onnx.ts";
 import {decodeFile, listImages, resizeToChw} from "./images.ts";
 
-export interface InputSpec {
-  name: string;
-  /** Shape of one sample with batch 1, e.g. [1, 3, 224, 224]. */
-  shape: number[];
+/** How 8-bit pixels become the model's input: the range they map to, then optional mean/std and channel order. */
+export interface Preprocess {
   /** The float range pixel values 0..255 map to (lo + p / 255 * (hi - lo)). */
   range: [number, number];
-  /** Image layout, from the shape when not given: channels second (ONNX, PyTorch) or last (tf2onnx exports of Keras). */
-  layout?: Layout | null;
   /** Per-channel normalization after the range, in the model's channel order: (v - mean) / std. One value or one per channel. */
   mean?: number[];
   std?: number[];
@@ -23,12 +19,12 @@ export interface InputSpec {
   bgr?: boolean;
 }
 
-/** How 8-bit pixels become the model's input: the range they map to, then optional mean/std and channel order. */
-export interface Preprocess {
-  range: [number, number];
-  mean?: number[];
-  std?: number[];
-  bgr?: boolean;
+export interface InputSpec extends Preprocess {
+  name: string;
+  /** Shape of one sample with batch 1, e.g. [1, 3, 224, 224]. */
+  shape: number[];
+  /** Image layout, from the shape when not given: channels second (ONNX, PyTorch) or last (tf2onnx exports of Keras). */
+  layout?: Layout | null;
 }
 
 export type Layout = "nchw" | "nhwc";
